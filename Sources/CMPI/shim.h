@@ -1,0 +1,31 @@
+// OpenMPI defines its handles as macros that take the address of a global
+// (e.g. MPI_COMM_WORLD is ((MPI_Comm)&ompi_mpi_comm_world)); Swift cannot
+// import those, so each one is exposed as a static inline getter.
+#ifndef TANDEM_CMPI_SHIM_H
+#define TANDEM_CMPI_SHIM_H
+#include <mpi.h>
+
+static inline MPI_Comm tandem_mpi_comm_world(void) { return MPI_COMM_WORLD; }
+static inline MPI_Comm tandem_mpi_comm_null(void) { return MPI_COMM_NULL; }
+static inline MPI_Info tandem_mpi_info_null(void) { return MPI_INFO_NULL; }
+
+static inline MPI_Datatype tandem_mpi_float(void) { return MPI_FLOAT; }
+static inline MPI_Datatype tandem_mpi_double(void) { return MPI_DOUBLE; }
+static inline MPI_Datatype tandem_mpi_int32(void) { return MPI_INT32_T; }
+static inline MPI_Datatype tandem_mpi_int64(void) { return MPI_INT64_T; }
+static inline MPI_Datatype tandem_mpi_uint8(void) { return MPI_UINT8_T; }
+
+static inline MPI_Op tandem_mpi_sum(void) { return MPI_SUM; }
+static inline MPI_Op tandem_mpi_max(void) { return MPI_MAX; }
+static inline MPI_Op tandem_mpi_min(void) { return MPI_MIN; }
+static inline MPI_Op tandem_mpi_prod(void) { return MPI_PROD; }
+
+static inline void *tandem_mpi_in_place(void) { return MPI_IN_PLACE; }
+static inline MPI_Errhandler tandem_mpi_errors_return(void) { return MPI_ERRORS_RETURN; }
+static inline int tandem_mpi_comm_type_shared(void) { return MPI_COMM_TYPE_SHARED; }
+static inline MPI_Request tandem_mpi_request_null(void) { return MPI_REQUEST_NULL; }
+static inline MPI_Status *tandem_mpi_status_ignore(void) { return MPI_STATUS_IGNORE; }
+static inline int tandem_mpi_max_error_string(void) { return MPI_MAX_ERROR_STRING; }
+static inline int tandem_mpi_max_processor_name(void) { return MPI_MAX_PROCESSOR_NAME; }
+
+#endif

@@ -1,0 +1,47 @@
+import CMPI
+import Glibc
+import Synchronization
+
+/// MPI's process-wide lifetime: initialized once, finalized once at exit.
+public enum MPIEnvironment {
+    private static let world = Mutex<MPICommunicator?>(nil)
+
+    /// Initializes MPI on first use (MPI_Init_thread, funneled: only the main
+    /// thread calls MPI) and returns the world communicator. Failing MPI calls
+    /// return errors instead of aborting, and MPI is finalized when the process exits.
+    public static func worldCommunicator() throws -> MPICommunicator {
+        try world.withLock { world in
+            if let world { return world }
+            var initialized: Int32 = 0
+            try check(MPI_Initialized(&initialized), "MPI_Initialized")
+            if initialized == 0 {
+                var provided: Int32 = 0
+                try check(MPI_Init_thread(nil, nil, Int32(MPI_THREAD_FUNNELED), &provided), "MPI_Init_thread")
+                atexit { MPIEnvironment.finalize() }
+            }
+            let comm = tandem_mpi_comm_world()
+            try check(MPI_Comm_set_errhandler(comm, tandem_mpi_errors_return()), "MPI_Comm_set_errhandler")
+            let created = try MPICommunicator(handle: comm)
+            world = created
+            return created
+        }
+    }
+
+    /// Finalizes MPI if it was initialized and not yet finalized. Runs at exit on its own;
+    /// call it earlier only when the process must leave MPI before it ends.
+    public static func finalize() {
+        var initialized: Int32 = 0
+        var finalized: Int32 = 0
+        MPI_Initialized(&initialized)
+        MPI_Finalized(&finalized)
+        if initialized != 0 && finalized == 0 { MPI_Finalize() }
+    }
+
+    /// True when this process was started by an MPI launcher (mpirun, srun) with more than one rank.
+    public static var launchedWithSeveralRanks: Bool {
+        for name in ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "SLURM_NTASKS"] {
+            if let value = getenv(name).map({ String(cString: $0) }), let n = Int(value), n > 1 { return true }
+        }
+        return false
+    }
+}

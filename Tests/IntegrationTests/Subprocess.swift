@@ -1,0 +1,95 @@
+import Foundation
+import XCTest
+
+/// A finished child process: its exit status and what it printed.
+struct ProcessOutput {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    /// stderr's non-empty lines.
+    var errorLines: [String] { stderr.split(separator: "\n").map(String.init).filter { !$0.isEmpty } }
+}
+
+/// Paths of the package under test and the release binary `./launch setup` builds.
+enum Package {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static var launcher: String { root.appendingPathComponent("launch").path }
+
+    /// The release build of `tandem` (numeric work in a debug build is far too slow for real runs).
+    static func binary() throws -> String {
+        let path =
+            ProcessInfo.processInfo.environment["TANDEM_BINARY"]
+            ?? root.appendingPathComponent(".build/release/tandem").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw XCTSkip("no release binary at \(path): run ./launch setup (./launch test does) first")
+        }
+        return path
+    }
+}
+
+/// Runs `arguments[0]` with the rest as arguments; kills it (and its process group) after `timeout` seconds.
+func runProcess(
+    _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, timeout: TimeInterval = 300
+) throws -> ProcessOutput {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    // The test process may itself be an MPI singleton: its launcher variables must not
+    // reach a child mpirun, which would take itself for a rank of this process's job.
+    var env = ProcessInfo.processInfo.environment.filter { key, _ in
+        !["OMPI_", "PMIX_", "PMI_", "ORTE_", "OPAL_"].contains { key.hasPrefix($0) }
+    }
+    env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+    env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    if let directory { process.currentDirectoryURL = directory }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let collected = Collected()
+    out.fileHandleForReading.readabilityHandler = { collected.append(out: $0.availableData) }
+    err.fileHandleForReading.readabilityHandler = { collected.append(err: $0.availableData) }
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { usleep(20_000) }
+    if process.isRunning {
+        // mpirun passes SIGTERM on to its ranks; anything still alive after that is killed.
+        process.terminate()
+        let grace = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < grace { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        throw TimedOut(arguments: arguments, seconds: timeout, stdout: collected.stdout, stderr: collected.stderr)
+    }
+    process.waitUntilExit()
+    out.fileHandleForReading.readabilityHandler = nil
+    err.fileHandleForReading.readabilityHandler = nil
+    collected.append(out: out.fileHandleForReading.readDataToEndOfFile())
+    collected.append(err: err.fileHandleForReading.readDataToEndOfFile())
+    return ProcessOutput(status: process.terminationStatus, stdout: collected.stdout, stderr: collected.stderr)
+}
+
+/// A child that was still running at its deadline (a hang is a failure, never a wait).
+struct TimedOut: Error, CustomStringConvertible {
+    let arguments: [String]
+    let seconds: TimeInterval
+    let stdout: String
+    let stderr: String
+    var description: String {
+        "\(arguments.joined(separator: " ")) still running after \(Int(seconds)) s; stdout: \(stdout.suffix(2000)) stderr: \(stderr.suffix(2000))"
+    }
+}
+
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var out = Data()
+    private var err = Data()
+    func append(out data: Data) { lock.withLock { out.append(data) } }
+    func append(err data: Data) { lock.withLock { err.append(data) } }
+    var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
+    var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
+}
