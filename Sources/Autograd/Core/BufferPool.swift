@@ -1,0 +1,71 @@
+import Synchronization
+
+/// Reuses large float buffers by exact element count, so a training loop whose
+/// shapes repeat every step stops allocating (and page-faulting) after its first
+/// step. Small buffers go straight to malloc, which caches them well already.
+final class BufferPool: Sendable {
+    static let shared = BufferPool()
+
+    /// Buffers below this many elements are not pooled.
+    static let minimumPooledCount = 4096
+    /// Free buffers the pool keeps at most, in bytes; beyond it buffers are freed.
+    static let maximumPooledBytes = 1 << 30
+
+    /// A free buffer; only the pool touches it, under its lock.
+    private struct FreeBuffer: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<Float>
+    }
+
+    private struct FreeLists: ~Copyable {
+        var byCount: [Int: [FreeBuffer]] = [:]
+        var bytes = 0
+    }
+
+    private let state = Mutex(FreeLists())
+
+    func acquire(count: Int) -> UnsafeMutablePointer<Float> {
+        if count >= Self.minimumPooledCount,
+            let reused = state.withLock({ lists -> FreeBuffer? in
+                guard let buffer = lists.byCount[count]?.popLast() else { return nil }
+                lists.bytes -= count * 4
+                return buffer
+            })
+        {
+            return reused.pointer
+        }
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * 4, alignment: 64)
+        return raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
+    }
+
+    func release(_ buffer: UnsafeMutablePointer<Float>, count: Int) {
+        if count >= Self.minimumPooledCount {
+            let free = FreeBuffer(pointer: buffer)
+            let kept = state.withLock { lists -> Bool in
+                guard lists.bytes + count * 4 <= Self.maximumPooledBytes else { return false }
+                lists.byCount[count, default: []].append(free)
+                lists.bytes += count * 4
+                return true
+            }
+            if kept { return }
+        }
+        UnsafeMutableRawPointer(buffer).deallocate()
+    }
+
+    /// Bytes currently held in free lists (for tests and memory reports).
+    var pooledBytes: Int { state.withLock { $0.bytes } }
+}
+
+/// The memory behind one or more tensors (views share it).
+final class Storage {
+    let base: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        base = BufferPool.shared.acquire(count: count)
+    }
+
+    deinit {
+        BufferPool.shared.release(base, count: count)
+    }
+}

@@ -1,0 +1,1 @@
+// Placeholder until the Data target's first file lands.

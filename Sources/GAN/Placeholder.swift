@@ -1,0 +1,1 @@
+// Placeholder until the GAN target's first file lands.

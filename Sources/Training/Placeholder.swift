@@ -1,0 +1,1 @@
+// Placeholder until the Training target's first file lands.
