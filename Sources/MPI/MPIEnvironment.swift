@@ -37,6 +37,19 @@ public enum MPIEnvironment {
         if initialized != 0 && finalized == 0 { MPI_Finalize() }
     }
 
+    /// Ends every rank of the job when MPI is running with more than one rank (for a
+    /// failure only this rank saw); returns when there is no such job to end.
+    public static func abortJobIfShared(code: Int32) {
+        var initialized: Int32 = 0
+        var finalized: Int32 = 0
+        MPI_Initialized(&initialized)
+        MPI_Finalized(&finalized)
+        guard initialized != 0, finalized == 0 else { return }
+        var size: Int32 = 1
+        MPI_Comm_size(tandem_mpi_comm_world(), &size)
+        if size > 1 { MPI_Abort(tandem_mpi_comm_world(), code) }
+    }
+
     /// True when this process was started by an MPI launcher (mpirun, srun) with more than one rank.
     public static var launchedWithSeveralRanks: Bool {
         for name in ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "SLURM_NTASKS"] {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MPI
+import Training
 
 /// `tandem bench allreduce`: the wrapper's allreduce beside raw MPI_Allreduce.
 struct AllreduceBenchCommand: ParsableCommand {

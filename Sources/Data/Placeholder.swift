@@ -1,1 +1,0 @@
-// Placeholder until the Data target's first file lands.

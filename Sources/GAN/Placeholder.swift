@@ -1,1 +1,0 @@
-// Placeholder until the GAN target's first file lands.

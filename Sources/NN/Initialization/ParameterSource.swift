@@ -1,0 +1,23 @@
+import Autograd
+
+/// Where a layer's initial values come from: the model seed and the layer's name
+/// inside the model ("0", "3"; empty for a standalone layer).
+struct ParameterSource {
+    let seed: UInt64
+    let layerName: String
+
+    /// The full name of one of the layer's tensors ("0.weight"), as it appears in the model.
+    func fullName(_ tensorName: String) -> String {
+        layerName.isEmpty ? tensorName : "\(layerName).\(tensorName)"
+    }
+
+    /// The random stream for one of the layer's tensors, keyed by the seed and its full name.
+    func stream(for tensorName: String) -> RandomStream {
+        RandomStream(seed: seed, purpose: "init:" + fullName(tensorName))
+    }
+
+    /// A new parameter (a leaf that requires gradients) of `shape` drawn with `initializer`.
+    func parameter(_ tensorName: String, shape: [Int], initializer: Initializer, fans: Fans) -> Tensor {
+        initializer.values(shape: shape, fans: fans, stream: stream(for: tensorName)).requiringGrad()
+    }
+}

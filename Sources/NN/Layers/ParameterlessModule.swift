@@ -1,0 +1,10 @@
+import Autograd
+
+/// A module with no parameters and no buffers (activations, reshapes). It still
+/// takes an index in a `Sequential`, as in PyTorch.
+public protocol ParameterlessModule: Module {}
+
+extension ParameterlessModule {
+    public var namedParameters: [(name: String, tensor: Tensor)] { [] }
+    public var namedBuffers: [(name: String, tensor: Tensor)] { [] }
+}

@@ -1,1 +1,0 @@
-// Placeholder until the NN target's first file lands.

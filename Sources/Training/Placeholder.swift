@@ -1,1 +1,0 @@
-// Placeholder until the Training target's first file lands.

@@ -1,0 +1,97 @@
+import Foundation
+import MPI
+
+/// What a finished run reports.
+public struct TrainingOutcome: Sendable {
+    public let steps: Int
+    public let seconds: Double
+    public let runDirectory: URL
+}
+
+extension Trainer {
+    /// Trains from the current step to `config.steps`: n_critic critic updates per
+    /// generator update; metrics, pictures and checkpoints at their intervals and at the end.
+    public func run() throws -> TrainingOutcome {
+        let metrics = try comm.agree { comm.rank == 0 ? try MetricsLog(url: runDirectory.metricsFile) : nil }
+        let progress = comm.rank == 0 && options.showProgress ? ProgressReporter(totalSteps: config.steps, startStep: step) : nil
+        let started = Date()
+        var windowStarted = Date()
+        var windowStartStep = step
+        var summary = ""
+        var lastCheckpoint = -1
+
+        while step < config.steps {
+            for _ in 0..<config.criticSteps { try updateCritic() }
+            try updateGenerator()
+            if options.debugChecks { try checkRanksAgree() }
+
+            let isLast = step == config.steps
+            let isLogStep = step % config.logEvery == 0 || isLast
+            if isLogStep {
+                let means = try window.reduced(over: comm)
+                let seconds = Date().timeIntervalSince(windowStarted)
+                let rate = seconds > 0 ? Double(step - windowStartStep) / seconds : 0
+                summary = String(format: "D %.4f  G %.4f  penalty %.4f  W %.4f", means.criticLoss, means.generatorLoss, means.penalty, means.distance)
+                var line = JSONLine()
+                line["step"] = step
+                line["time"] = Date().timeIntervalSince(started)
+                line["critic_loss"] = means.criticLoss
+                line["penalty"] = means.penalty
+                line["generator_loss"] = means.generatorLoss
+                line["critic_distance"] = means.distance
+                line["lr_g"] = generatorOptimizer.learningRate
+                line["lr_d"] = criticOptimizer.learningRate
+                line["gen_iters_per_s"] = rate
+                line["critic_samples_per_s"] = rate * Double(config.criticSteps * config.batchSize)
+                line["ranks"] = comm.size
+                try comm.agree { try metrics?.append(line) }
+                window = MetricsWindow()
+                windowStarted = Date()
+                windowStartStep = step
+            }
+            progress?.update(step: step, summary: summary, logStep: isLogStep)
+
+            if isLast || (config.sampleEvery > 0 && step % config.sampleEvery == 0) {
+                try comm.agree { if comm.rank == 0 { try writeSamplePicture(to: runDirectory.samplePicture(step: step)) } }
+            }
+            if isLast || (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) {
+                try writeCheckpoint()
+                lastCheckpoint = step
+            }
+        }
+        if lastCheckpoint != step {
+            // Nothing left to train (e.g. resumed at the end): still leave a checkpoint of this state.
+            try writeCheckpoint()
+        }
+        progress?.finish()
+        let hash = try identicalParameterHash()
+        let seconds = Date().timeIntervalSince(started)
+        say(
+            "finished step \(step) of \(config.steps) in \(String(format: "%.1f", seconds)) s on \(comm.size) rank\(comm.size == 1 ? "" : "s")"
+                + "; parameters identical on every rank (hash \(String(UInt64(bitPattern: hash), radix: 16)))"
+                + "; run directory: \(runDirectory.url.path)")
+        return TrainingOutcome(steps: step, seconds: seconds, runDirectory: runDirectory.url)
+    }
+
+    /// Rank 0 writes a checkpoint; a failure stops every rank with the error.
+    func writeCheckpoint() throws {
+        try comm.agree {
+            if comm.rank == 0 { try runDirectory.checkpoints.write(checkpointContents(), keep: config.keepCheckpoints) }
+        }
+    }
+
+    /// The hash of all parameters, checked to be the same on every rank.
+    func identicalParameterHash() throws -> Int64 {
+        try checkRanksAgree()
+        return parameterHash((generatorParameters + criticParameters).map(\.tensor))
+    }
+
+    /// All ranks hold bitwise the same parameters (every update in debug mode, and at the end).
+    func checkRanksAgree() throws {
+        for (network, parameters) in [("generator", generatorParameters), ("critic", criticParameters)] {
+            let hashes = try comm.allgather([parameterHash(parameters.map(\.tensor))])
+            let differing = hashes.indices.filter { hashes[$0] != hashes[0] }
+            if !differing.isEmpty { throw TrainingError.ranksDiverged(step: step, network: network, ranks: differing) }
+        }
+    }
+}

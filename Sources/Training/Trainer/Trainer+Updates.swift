@@ -1,0 +1,102 @@
+import Autograd
+import Foundation
+import GAN
+import MPI
+import NN
+
+/// One critic update and one generator update, as every rank runs them.
+extension Trainer {
+    /// This rank's rows of the global batch of critic update `criticStep`.
+    func realBatch() -> Tensor {
+        let batch = dataset.batch(at: sampler.localIndices(step: criticStep, rank: comm.rank))
+        return config.model == "mlp" ? batch.flattenedBatch() : batch
+    }
+
+    /// Latent vectors of this rank's rows: row r is global sample shard.lowerBound + r.
+    func latents(_ purpose: String, step: Int) -> Tensor {
+        RandomStream(seed: config.seed, purpose: purpose, step: step).normal(rows: shard.count, columns: config.latentDimension, firstRow: shard.lowerBound)
+    }
+
+    /// A critic update on a fresh global batch: objective plus penalty, gradients summed
+    /// across ranks, the critic's optimizer at its own learning rate.
+    func updateCritic() throws {
+        let real = realBatch()
+        let fake = withoutGradients { generator(latents("z.critic", step: criticStep)) }
+        let n = real.shape[0]
+        let outputs = critic(concat([real, fake], axis: 0))
+        let (outputsReal, outputsFake) = (outputs.slice(axis: 0, 0..<n), outputs.slice(axis: 0, n..<(2 * n)))
+        let share = 1 / Float(config.batchSize)
+        let objectiveTerm = config.objective.criticTerms(real: outputsReal, fake: outputsFake).sum() * share
+        var loss = objectiveTerm
+        var penaltyValue: Float = 0
+        if let penalty = regularizer.penalty, penalty.isActive(atCriticStep: criticStep) {
+            let inputs = PenaltyInputs(
+                critic: criticFunction, real: real, fake: fake, seed: config.seed, criticStep: criticStep, firstRow: shard.lowerBound,
+                sumAcrossRanks: sumAcrossRanks)
+            let term = penalty.terms(inputs).sum() * share
+            penaltyValue = term.item
+            loss = loss + term
+        }
+        if options.debugChecks { try checkLoss(loss.item, network: "critic") }
+        let gradients = Autograd.gradients(of: loss, wrt: criticParameters.map(\.tensor))
+        let synchronized = try criticSync.synchronize(gradients)
+        try checkGradients(criticSync, parameters: criticParameters, network: "critic")
+        criticOptimizer.learningRate = criticSchedule.rate(base: config.criticOptimizer.learningRate, step: step)
+        criticOptimizer.step(gradients: synchronized)
+        regularizer.clipping?.apply(to: criticParameters.map(\.tensor))
+
+        window.criticLoss += Double(objectiveTerm.item)
+        window.penalty += Double(penaltyValue)
+        window.distance += Double(withoutGradients { (outputsReal.sum() - outputsFake.sum()).item } * share)
+        window.criticUpdates += 1
+        criticStep += 1
+    }
+
+    /// A generator update: the critic's verdict on fresh samples, gradients for the
+    /// generator only, summed across ranks; then the moving average.
+    func updateGenerator() throws {
+        let outputs = critic(generator(latents("z.generator", step: step)))
+        let loss = config.objective.generatorTerms(fake: outputs).sum() * (1 / Float(config.batchSize))
+        if options.debugChecks { try checkLoss(loss.item, network: "generator") }
+        let gradients = Autograd.gradients(of: loss, wrt: generatorParameters.map(\.tensor))
+        let synchronized = try generatorSync.synchronize(gradients)
+        try checkGradients(generatorSync, parameters: generatorParameters, network: "generator")
+        generatorOptimizer.learningRate = generatorSchedule.rate(base: config.generatorOptimizer.learningRate, step: step)
+        generatorOptimizer.step(gradients: synchronized)
+        ema?.update(from: generator, step: step, batchSize: config.batchSize)
+        step += 1
+        window.generatorLoss += Double(loss.item)
+        window.generatorUpdates += 1
+    }
+
+    /// Sums statistics over ranks for penalties that need global-batch values.
+    private var sumAcrossRanks: ([Double]) -> [Double] {
+        let comm = self.comm
+        return { values in
+            var sums = values
+            do {
+                try comm.allreduce(&sums, .sum)
+            } catch {
+                FileHandle.standardError.write(Data("error: rank \(comm.rank): \(error)\n".utf8))
+                comm.abort(code: 2)
+            }
+            return sums
+        }
+    }
+
+    /// Stops at a non-finite summed gradient. The buffer is identical on every rank
+    /// after the allreduce, so all ranks stop together without another collective.
+    private func checkGradients(_ sync: GradientSynchronizer, parameters: [(name: String, tensor: Tensor)], network: String) throws {
+        let bad = sync.withFlatValues { values in values.firstIndex { !$0.isFinite } }
+        if let bad {
+            throw TrainingError.nonFinite(step: step + 1, network: network, what: "gradient of '\(parameters[sync.parameterIndex(ofElement: bad)].name)'")
+        }
+    }
+
+    /// Debug mode: a rank's own loss is checked before anything is summed.
+    private func checkLoss(_ value: Float, network: String) throws {
+        try comm.agree {
+            if !value.isFinite { throw TrainingError.nonFinite(step: step + 1, network: network, what: "loss on rank \(comm.rank)") }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Training
+
+/// `tandem train`: trains a generator/critic pair, data-parallel over the ranks.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a GAN data-parallel across the ranks (WGAN-GP on 8gaussians by default).",
+        discussion: """
+            Every configuration key has a flag (or use --set key.path=value); flags override --config FILE. \
+            Boolean keys take --flag / --no-flag. Keys, with their flags and defaults:
+
+            """ + ConfigSchema.keys.map { "  --\($0.flag) (\($0.path), default \($0.defaultValue)): \($0.help)" }.joined(separator: "\n"))
+
+    @Option(help: "A YAML configuration (e.g. configs/wgan-gp-8gaussians.yaml); flags override its keys.")
+    var config: String?
+
+    @Flag(help: "Continue from the run directory's newest valid checkpoint (any number of ranks).")
+    var resume = false
+
+    @OptionGroup var ranks: RankOptions
+
+    @Argument(parsing: .allUnrecognized, help: "Configuration flags, e.g. --dataset 25gaussians --lr-d 3e-4 --set loss.penalty_every=4")
+    var settings: [String] = []
+
+    func run() throws {
+        let configuration = try RunConfiguration.resolve(configFile: config, flags: settings, resume: resume)
+        let options = TrainerOptions(resume: resume, debugChecks: ranks.debug, showProgress: true)
+        _ = try ranks.run { comm in
+            let trainer = try comm.agree { try Trainer(config: configuration, comm: comm, options: options) }
+            return try trainer.run().steps
+        }
+    }
+}

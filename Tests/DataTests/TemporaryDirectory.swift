@@ -1,0 +1,23 @@
+import Foundation
+
+/// A fresh directory under the system's temporary directory, removed when the value goes away.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-data-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    /// Writes `bytes` to `name` inside the directory and returns its URL.
+    @discardableResult
+    func write(_ bytes: [UInt8], to name: String) throws -> URL {
+        let file = url.appendingPathComponent(name)
+        try Foundation.Data(bytes).write(to: file)
+        return file
+    }
+}

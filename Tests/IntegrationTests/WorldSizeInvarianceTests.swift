@@ -1,0 +1,80 @@
+import Foundation
+import XCTest
+
+/// The same run on 1, 2 and 3 ranks ends with the same parameters: the global batch,
+/// its noise and its penalty draws do not depend on how many ranks share it. Float
+/// sums in another order differ in the last bits, so parameters are compared by
+/// ‖θ₁ − θ_R‖ / ‖θ₁‖ per network.
+final class WorldSizeInvarianceTests: XCTestCase {
+    private let tolerance = 1e-4
+
+    private func assertSameParameters(_ runs: TrainingRuns, _ reference: URL, _ other: URL, step: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+        for network in ["generator", "critic"] {
+            let distance = SafeTensorsFile.relativeDistance(
+                try runs.checkpointFile(reference, step: step, network), try runs.checkpointFile(other, step: step, network))
+            XCTAssertLessThanOrEqual(distance, tolerance, "\(network) of \(other.lastPathComponent) vs \(reference.lastPathComponent)", file: file, line: line)
+        }
+    }
+
+    func testAToyWGANGPRunEndsWithTheSameParametersOnOneTwoAndThreeRanks() throws {
+        let runs = try TrainingRuns("toy-invariance")
+        defer { runs.remove() }
+        // 64 samples: 32 + 32 on two ranks, 22 + 21 + 21 on three (an uneven split).
+        let arguments = ["--steps", "20", "--batch-size", "64", "--width", "64", "--log-every", "10", "--checkpoint-every", "20"]
+        let one = try runs.train("one", ranks: 1, arguments)
+        for ranks in [2, 3] {
+            try assertSameParameters(runs, one, try runs.train("ranks\(ranks)", ranks: ranks, arguments), step: 20)
+        }
+    }
+
+    func testASmallDCGANRunOnSyntheticImagesEndsWithTheSameParametersOnOneTwoAndThreeRanks() throws {
+        let runs = try TrainingRuns("dcgan-invariance")
+        defer { runs.remove() }
+        let images = runs.directory("digits.npy")
+        try writeSyntheticDigits(count: 96, to: images)
+        let arguments = [
+            "--dataset", "npy", "--data", images.path, "--model", "dcgan", "--width", "4", "--z-dim", "16", "--steps", "3",
+            "--n-critic", "2", "--batch-size", "12", "--penalty-weight", "10", "--log-every", "1", "--sample-every", "0",
+        ]
+        let one = try runs.train("one", ranks: 1, arguments)
+        for ranks in [2, 3] {
+            try assertSameParameters(runs, one, try runs.train("ranks\(ranks)", ranks: ranks, arguments), step: 3)
+        }
+    }
+
+    func testResumingFromACheckpointOnAnotherNumberOfRanksEqualsAStraightRun() throws {
+        let runs = try TrainingRuns("resume")
+        defer { runs.remove() }
+        let arguments = ["--batch-size", "64", "--width", "64", "--log-every", "5", "--checkpoint-every", "10"]
+        let straight = try runs.train("straight", ranks: 2, arguments + ["--steps", "20"])
+        for (first, second) in [(2, 2), (1, 3)] {
+            let name = "resumed-\(first)-\(second)"
+            let resumed = try runs.train(name, ranks: first, arguments + ["--steps", "10"])
+            let output = try runs.tandem(ranks: second, ["train", "--run-dir", resumed.path, "--resume", "--steps", "20"])
+            XCTAssertEqual(output.status, 0, output.stderr)
+            XCTAssertTrue(output.stdout.contains("resuming from"), output.stdout)
+            try assertSameParameters(runs, straight, resumed, step: 20)
+        }
+    }
+
+    /// A .npy file of `count` 28x28 uint8 images: blurry strokes, different per index.
+    private func writeSyntheticDigits(count: Int, to url: URL) throws {
+        var pixels = [UInt8](repeating: 0, count: count * 28 * 28)
+        for i in 0..<count {
+            for y in 0..<28 {
+                for x in 0..<28 {
+                    let stroke = sin(Double(x) * 0.3 + Double(i)) * 6 + 14 - Double(y)
+                    pixels[i * 784 + y * 28 + x] = UInt8(max(0, min(255, 255 - abs(stroke) * 60)))
+                }
+            }
+        }
+        var header = "{'descr': '|u1', 'fortran_order': False, 'shape': (\(count), 28, 28), }"
+        while (10 + header.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+        data.append(contentsOf: withUnsafeBytes(of: UInt16(header.utf8.count).littleEndian, Array.init))
+        data.append(contentsOf: Array(header.utf8))
+        data.append(contentsOf: pixels)
+        try data.write(to: url)
+    }
+}
