@@ -144,7 +144,10 @@ struct BackwardPass {
         if let existing = leaf.grad {
             leaf.grad = withoutGradients { existing + gradient }
         } else {
-            leaf.grad = gradient.detached()
+            // A copy, not a view: rules pass one buffer to several inputs (add) and the
+            // seed is the caller's, so a shared buffer would let an in-place write to
+            // one .grad change another.
+            leaf.grad = gradient.copy()
         }
     }
 }

@@ -164,7 +164,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     let (kh, kw) = (weight.shape[2], weight.shape[3])
     let outH = (x.shape[2] + 2 * padding - kh) / stride + 1
     let outW = (x.shape[3] + 2 * padding - kw) / stride + 1
-    guard outH >= 1, outW >= 1 else {
+    // Checked on the padded extents: with stride > 1 the division above rounds a small negative up to 0.
+    guard x.shape[2] + 2 * padding >= kh, x.shape[3] + 2 * padding >= kw else {
         fatalError("conv2d: a \(kh)x\(kw) kernel does not fit input \(x.shape) with padding \(padding)")
     }
     let geometry = ConvGeometry(
@@ -187,6 +188,9 @@ public func convTranspose2d(
     let (kh, kw) = (weight.shape[2], weight.shape[3])
     let outH = (x.shape[2] - 1) * stride - 2 * padding + kh + outputPadding
     let outW = (x.shape[3] - 1) * stride - 2 * padding + kw + outputPadding
+    guard outH >= 1, outW >= 1 else {
+        fatalError("convTranspose2d: input \(x.shape) with a \(kh)x\(kw) kernel, stride \(stride) and padding \(padding) leaves an empty output")
+    }
     let geometry = ConvGeometry(
         batch: x.shape[0], bigChannels: weight.shape[1], smallChannels: x.shape[1], kernelHeight: kh, kernelWidth: kw,
         stride: stride, padding: padding, bigHeight: outH, bigWidth: outW, smallHeight: x.shape[2], smallWidth: x.shape[3])

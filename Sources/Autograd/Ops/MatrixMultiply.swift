@@ -63,25 +63,32 @@ struct MatrixProduct {
     let outputShape: [Int]
 
     init(_ a: [Int], _ b: [Int], transposeA: Bool, transposeB: Bool) {
-        guard a.count == b.count, a.count == 2 || a.count == 3, a.count == 2 || a[0] == b[0] else {
-            fatalError(shapeMismatch("matmul", a, b, expected: "two matrices, or two batches of matrices of the same batch size"))
-        }
+        if let problem = Self.mismatch(a, b, transposeA: transposeA, transposeB: transposeB) { fatalError(problem) }
         let rows = a.count - 2
         let (ar, ac) = (a[rows], a[rows + 1])
         let (br, bc) = (b[rows], b[rows + 1])
         m = transposeA ? ac : ar
         k = transposeA ? ar : ac
-        let kb = transposeB ? bc : br
         n = transposeB ? br : bc
-        guard k == kb else {
-            fatalError(
-                shapeMismatch(
-                    "matmul", a, b,
-                    expected: "inner dimensions \(k) and \(kb) must agree (transposeA: \(transposeA), transposeB: \(transposeB))"))
-        }
         batch = a.count == 3 ? a[0] : 1
         strideA = ar * ac
         strideB = br * bc
         outputShape = a.count == 3 ? [batch, m, n] : [m, n]
+    }
+
+    /// Why op(a) · op(b) cannot be formed (the message matmul stops with), or nil when it can.
+    static func mismatch(_ a: [Int], _ b: [Int], transposeA: Bool, transposeB: Bool) -> String? {
+        guard a.count == b.count, a.count == 2 || a.count == 3, a.count == 2 || a[0] == b[0] else {
+            return shapeMismatch("matmul", a, b, expected: "two matrices, or two batches of matrices of the same batch size")
+        }
+        let rows = a.count - 2
+        let k = transposeA ? a[rows] : a[rows + 1]
+        let kb = transposeB ? b[rows + 1] : b[rows]
+        guard k == kb else {
+            return shapeMismatch(
+                "matmul", a, b,
+                expected: "inner dimensions \(k) and \(kb) must agree (transposeA: \(transposeA), transposeB: \(transposeB))")
+        }
+        return nil
     }
 }
