@@ -9,13 +9,14 @@ struct Tandem: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tandem",
         abstract: "Data-parallel training of generative adversarial networks over MPI.",
-        subcommands: [TrainCommand.self, SampleCommand.self, SelftestCommand.self, BenchCommand.self])
+        subcommands: [TrainCommand.self, SampleCommand.self, SelftestCommand.self, BenchCommand.self, PlotCommand.self, ClassifierCommand.self])
 
     /// Parses the command line and runs it. A failure ends as one line on standard
     /// error and exit code 2. Failures all ranks raise together are printed by rank 0
     /// alone; a failure only one rank saw is printed by that rank, which then ends the
     /// whole job so no rank waits forever. Help exits 0.
     static func main() {
+        BLASKernelSelection.restartWithBetterKernelsIfNeeded()
         var command: ParsableCommand
         do {
             command = try parseAsRoot()
@@ -25,29 +26,33 @@ struct Tandem: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            if LaunchEnvironment.rank == 0 { printError(oneLine(error)) }
+            if LaunchEnvironment.rank == 0 { printError(oneLine(fullMessage(for: error))) }
             Foundation.exit(2)
         }
         do {
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
+        } catch where exitCode(for: error) == .success {
+            // `tandem help <command>` and `--help` on a subcommand arrive here.
+            print(fullMessage(for: error))
+            Foundation.exit(0)
         } catch {
             let rank = LaunchEnvironment.rank
             if error is RaisedOnEveryRank {
-                if rank == 0 { printError(oneLine(error)) }
+                if rank == 0 { printError(oneLine("\(error)")) }
             } else if LaunchEnvironment.size > 1 {
-                printError("rank \(rank): " + oneLine(error))
+                printError("rank \(rank): " + oneLine("\(error)"))
                 MPIEnvironment.abortJobIfShared(code: 2)
             } else {
-                printError(oneLine(error))
+                printError(oneLine("\(error)"))
             }
             Foundation.exit(2)
         }
     }
 
-    private static func oneLine(_ error: Error) -> String {
-        let text = error is CustomStringConvertible ? "\(error)" : fullMessage(for: error)
+    /// The first line of an error's text, without ArgumentParser's "Error: " prefix.
+    private static func oneLine(_ text: String) -> String {
         let first = text.split(separator: "\n").first.map(String.init) ?? text
         return first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first
     }

@@ -42,6 +42,18 @@ final class WorldSizeInvarianceTests: XCTestCase {
         }
     }
 
+    func testRanksEmulatedAsThreadsInDebugModeTrainTheSameModelAsMPIRanks() throws {
+        let runs = try TrainingRuns("emulated")
+        defer { runs.remove() }
+        let arguments = ["--steps", "10", "--batch-size", "64", "--width", "32", "--log-every", "5"]
+        let mpi = try runs.train("mpi", ranks: 3, arguments)
+        let emulated = runs.directory("emulated")
+        let output = try runProcess([try Package.binary(), "train", "--debug", "--emulate-ranks", "3", "--run-dir", emulated.path] + arguments)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertTrue(output.stdout.contains("on 3 ranks; parameters identical on every rank"), output.stdout)
+        try assertSameParameters(runs, mpi, emulated, step: 10)
+    }
+
     func testResumingFromACheckpointOnAnotherNumberOfRanksEqualsAStraightRun() throws {
         let runs = try TrainingRuns("resume")
         defer { runs.remove() }

@@ -7,7 +7,9 @@
 extension Tensor {
     public func relu() -> Tensor {
         let input = self
-        return Kernels.map(self) { $0 > 0 ? $0 : 0 }.recorded("relu", [self]) { ctx in
+        let result = Tensor(uninitializedShape: shape)
+        VectorLoop.apply(count, pointer, into: result.pointer, { $0.replacing(with: 0, where: $0 .< 0) }, { $0 < 0 ? 0 : $0 })
+        return result.recorded("relu", [self]) { ctx in
             [ctx.gradient.gated(by: input, .positive, op: "reluBackward")]
         }
     }
@@ -15,7 +17,9 @@ extension Tensor {
     /// x for x > 0, slope * x otherwise.
     public func leakyReLU(slope: Float = 0.01) -> Tensor {
         let input = self
-        return Kernels.map(self) { $0 > 0 ? $0 : $0 * slope }.recorded("leakyReLU", [self]) { ctx in
+        let result = Tensor(uninitializedShape: shape)
+        VectorLoop.apply(count, pointer, into: result.pointer, { ($0 * slope).replacing(with: $0, where: $0 .> 0) }, { $0 > 0 ? $0 : $0 * slope })
+        return result.recorded("leakyReLU", [self]) { ctx in
             [ctx.gradient.gated(by: input, .leaky(slope: slope), op: "leakyReLUBackward")]
         }
     }

@@ -24,28 +24,39 @@ struct ConvGeometry: Equatable {
     /// and ConvTranspose2d [in, out, ...] layouts alike.
     var weightShape: [Int] { [smallChannels, bigChannels, kernelHeight, kernelWidth] }
 
-    /// Unfolds `big` ([N, C, H, W]) into `columns` ([patchSize, positions]), zeros where padding.
-    func unfold(_ big: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
-        let smallArea = smallHeight * smallWidth
+    /// Unfolds images `images` of `big` ([N, C, H, W]) into `columns` ([patchSize,
+    /// images.count · Ho · Wo]), zeros where padding. Index arithmetic wraps instead of
+    /// trapping on overflow (extents are checked when the geometry is made), which lets
+    /// the copies compile to tight loops.
+    func unfold(_ big: UnsafePointer<Float>, images: Range<Int>, into columns: UnsafeMutablePointer<Float>) {
+        let smallArea = smallHeight &* smallWidth
+        let width = images.count &* smallArea
+        let bigArea = bigHeight &* bigWidth
+        let columnRanges = (0..<kernelWidth).map(validColumns)
+        let bigEnd = UnsafePointer(big + batch &* bigChannels &* bigArea)
+        let columnsEnd = UnsafePointer(columns + patchSize &* width)
         for c in 0..<bigChannels {
             for ki in 0..<kernelHeight {
+                let (firstRow, endRow) = validRows(ki)
                 for kj in 0..<kernelWidth {
-                    let row = columns + ((c * kernelHeight + ki) * kernelWidth + kj) * positions
-                    for n in 0..<batch {
-                        let image = big + (n * bigChannels + c) * bigHeight * bigWidth
-                        let out = row + n * smallArea
-                        for oh in 0..<smallHeight {
-                            let ih = oh * stride - padding + ki
-                            let dst = out + oh * smallWidth
-                            guard ih >= 0 && ih < bigHeight else {
-                                dst.update(repeating: 0, count: smallWidth)
-                                continue
-                            }
-                            let src = image + ih * bigWidth
-                            let (first, end) = validColumns(kj)
+                    let row = columns + ((c &* kernelHeight &+ ki) &* kernelWidth &+ kj) &* width
+                    let (first, end) = columnRanges[kj]
+                    let shift = kj &- padding
+                    for n in images {
+                        let image = big + (n &* bigChannels &+ c) &* bigArea
+                        let out = row + (n &- images.lowerBound) &* smallArea
+                        if firstRow > 0 { out.update(repeating: 0, count: firstRow &* smallWidth) }
+                        defer {
+                            // Zeroed last: a vector copy of the last valid row may write into these rows.
+                            if endRow < smallHeight { (out + endRow &* smallWidth).update(repeating: 0, count: (smallHeight &- endRow) &* smallWidth) }
+                        }
+                        for oh in firstRow..<endRow {
+                            let dst = out + oh &* smallWidth
+                            let source = image + (oh &* stride &- padding &+ ki) &* bigWidth
                             if first > 0 { dst.update(repeating: 0, count: first) }
-                            for ow in first..<end { dst[ow] = src[ow * stride - padding + kj] }
-                            if end < smallWidth { (dst + end).update(repeating: 0, count: smallWidth - end) }
+                            copyRow(from: source, shift: shift, into: dst, first, end, sourceEnd: bigEnd, destinationEnd: columnsEnd)
+                            // After the copy: a vector copy may write past `end`.
+                            if end < smallWidth { (dst + end).update(repeating: 0, count: smallWidth &- end) }
                         }
                     }
                 }
@@ -53,39 +64,122 @@ struct ConvGeometry: Equatable {
         }
     }
 
-    /// Adds `columns` ([patchSize, positions]) back onto a zeroed `big` image (the adjoint of `unfold`).
-    func fold(_ columns: UnsafePointer<Float>, into big: UnsafeMutablePointer<Float>) {
-        big.update(repeating: 0, count: batch * bigChannels * bigHeight * bigWidth)
-        let smallArea = smallHeight * smallWidth
+    /// dst[ow] = source[ow·stride + shift] for ow in first..<end. With stride 2, 16 lanes at a
+    /// time from 32 consecutive source values (the even ones); such a step may write up to 15
+    /// values past `end` (the caller rewrites them), and never reads or writes past the buffers' ends.
+    @inline(__always)
+    private func copyRow(
+        from source: UnsafePointer<Float>, shift: Int, into dst: UnsafeMutablePointer<Float>, _ first: Int, _ end: Int,
+        sourceEnd: UnsafePointer<Float>, destinationEnd: UnsafePointer<Float>
+    ) {
+        guard end > first else { return }
+        switch stride {
+        case 1:
+            (dst + first).update(from: source + (first &+ shift), count: end &- first)
+        case 2:
+            let s = source + shift
+            var ow = first
+            while ow < end && s + (ow &* 2 &+ 32) <= sourceEnd && UnsafePointer(dst + (ow &+ 16)) <= destinationEnd {
+                let pair = UnsafeRawPointer(s + ow &* 2).loadUnaligned(as: SIMD32<Float>.self)
+                UnsafeMutableRawPointer(dst + ow).storeBytes(of: pair.evenHalf, as: SIMD16<Float>.self)
+                ow &+= 16
+            }
+            while ow < end {
+                dst[ow] = s[ow &* 2]
+                ow &+= 1
+            }
+        default:
+            let s = source + shift
+            var ow = first
+            while ow < end {
+                dst[ow] = s[ow &* stride]
+                ow &+= 1
+            }
+        }
+    }
+
+    /// Adds `columns` ([patchSize, images.count · Ho · Wo]) onto images `images` of `big`
+    /// (the adjoint of `unfold`), which the caller has filled with zeros or a starting value.
+    func fold(_ columns: UnsafePointer<Float>, images: Range<Int>, into big: UnsafeMutablePointer<Float>) {
+        let smallArea = smallHeight &* smallWidth
+        let width = images.count &* smallArea
+        let bigArea = bigHeight &* bigWidth
+        let columnRanges = (0..<kernelWidth).map(validColumns)
+        let bigEnd = UnsafePointer(big + batch &* bigChannels &* bigArea)
+        let columnsEnd = columns + patchSize &* width
         for c in 0..<bigChannels {
             for ki in 0..<kernelHeight {
+                let (firstRow, endRow) = validRows(ki)
                 for kj in 0..<kernelWidth {
-                    let row = columns + ((c * kernelHeight + ki) * kernelWidth + kj) * positions
-                    let (first, end) = validColumns(kj)
-                    for n in 0..<batch {
-                        let image = big + (n * bigChannels + c) * bigHeight * bigWidth
-                        let source = row + n * smallArea
-                        for oh in 0..<smallHeight {
-                            let ih = oh * stride - padding + ki
-                            guard ih >= 0 && ih < bigHeight else { continue }
-                            let dst = image + ih * bigWidth
-                            let src = source + oh * smallWidth
-                            for ow in first..<end { dst[ow * stride - padding + kj] += src[ow] }
+                    let row = columns + ((c &* kernelHeight &+ ki) &* kernelWidth &+ kj) &* width
+                    let (first, end) = columnRanges[kj]
+                    guard end > first else { continue }
+                    let shift = kj &- padding
+                    for n in images {
+                        let image = big + (n &* bigChannels &+ c) &* bigArea
+                        let source = row + (n &- images.lowerBound) &* smallArea
+                        for oh in firstRow..<endRow {
+                            let dst = image + (oh &* stride &- padding &+ ki) &* bigWidth + shift
+                            let src = source + oh &* smallWidth
+                            addRow(src, into: dst, first, end, sourceEnd: columnsEnd, destinationEnd: bigEnd)
                         }
                     }
                 }
             }
         }
+    }
+
+    /// dst[ow·stride] += src[ow] for ow in first..<end. With stride 2, 16 lanes at a time:
+    /// the 32 destination values around them are read, the even ones added to (the odd
+    /// ones and lanes past `end` add zero), and written back, never past the buffers' ends.
+    @inline(__always)
+    private func addRow(
+        _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, _ first: Int, _ end: Int,
+        sourceEnd: UnsafePointer<Float>, destinationEnd: UnsafePointer<Float>
+    ) {
+        var ow = first
+        if stride == 2 {
+            let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+            while ow < end && src + (ow &+ 16) <= sourceEnd && UnsafePointer(dst + (ow &* 2 &+ 32)) <= destinationEnd {
+                let valid = lanes .< SIMD16<Int32>(repeating: Int32(truncatingIfNeeded: end &- ow))
+                let addend = SIMD16<Float>(repeating: 0).replacing(with: UnsafeRawPointer(src + ow).loadUnaligned(as: SIMD16<Float>.self), where: valid)
+                var pair = UnsafeRawPointer(dst + ow &* 2).loadUnaligned(as: SIMD32<Float>.self)
+                pair.evenHalf += addend
+                UnsafeMutableRawPointer(dst + ow &* 2).storeBytes(of: pair, as: SIMD32<Float>.self)
+                ow &+= 16
+            }
+        }
+        while ow < end {
+            dst[ow &* stride] += src[ow]
+            ow &+= 1
+        }
+    }
+
+    /// Consecutive image ranges whose unfolded columns take about 4 MiB each: small
+    /// enough to stay in cache between the unfold and the GEMM that reads them, large
+    /// enough for an efficient GEMM; also bounds the memory a convolution needs.
+    var imageChunks: [Range<Int>] {
+        let perImage = Swift.max(1, patchSize * smallHeight * smallWidth)
+        let size = Swift.max(1, Swift.min(batch, (1 << 20) / perImage))
+        return Swift.stride(from: 0, to: batch, by: size).map { $0..<Swift.min($0 + size, batch) }
     }
 
     /// The small-image columns ow whose big-image column ow*stride - padding + kj is inside the image.
-    @inline(__always)
     private func validColumns(_ kj: Int) -> (Int, Int) {
-        // ow*stride - padding + kj >= 0  and  < bigWidth
-        let low = padding - kj
+        validRange(offset: kj, smallExtent: smallWidth, bigExtent: bigWidth)
+    }
+
+    /// The small-image rows oh whose big-image row oh*stride - padding + ki is inside the image.
+    private func validRows(_ ki: Int) -> (Int, Int) {
+        validRange(offset: ki, smallExtent: smallHeight, bigExtent: bigHeight)
+    }
+
+    private func validRange(offset: Int, smallExtent: Int, bigExtent: Int) -> (Int, Int) {
+        // o*stride - padding + offset >= 0  and  < bigExtent
+        let low = padding - offset
         let first = low <= 0 ? 0 : (low + stride - 1) / stride
-        let high = bigWidth + padding - kj  // exclusive bound on ow*stride
-        let end = high <= 0 ? 0 : Swift.min(smallWidth, (high + stride - 1) / stride)
+        let high = bigExtent + padding - offset  // exclusive bound on o*stride
+        let end = high <= 0 ? 0 : Swift.min(smallExtent, (high + stride - 1) / stride)
         return (Swift.min(first, end), end)
     }
 }
@@ -101,14 +195,19 @@ private func swapLeadingAxes(_ source: UnsafePointer<Float>, into destination: U
 
 /// Convolution of a big image into a small one: [N, C, H, W] -> [N, O, Ho, Wo].
 func convolve(_ big: Tensor, _ weight: Tensor, _ g: ConvGeometry) -> Tensor {
-    let columns = Tensor(uninitializedShape: [g.patchSize, g.positions])
-    g.unfold(big.pointer, into: columns.pointer)
+    let area = g.smallHeight * g.smallWidth
+    let chunks = g.imageChunks
     let channelMajor = Tensor(uninitializedShape: [g.smallChannels, g.positions])
-    BLAS.gemm(
-        transposeA: false, transposeB: false, m: g.smallChannels, n: g.positions, k: g.patchSize,
-        a: weight.pointer, lda: g.patchSize, b: columns.pointer, ldb: g.positions, c: channelMajor.pointer, ldc: g.positions)
+    let columns = Tensor(uninitializedShape: [g.patchSize * chunks[0].count * area])
+    for images in chunks {
+        let width = images.count * area
+        g.unfold(big.pointer, images: images, into: columns.pointer)
+        BLAS.gemm(
+            transposeA: false, transposeB: false, m: g.smallChannels, n: width, k: g.patchSize, a: weight.pointer,
+            lda: g.patchSize, b: columns.pointer, ldb: width, c: channelMajor.pointer + images.lowerBound * area, ldc: g.positions)
+    }
     let result = Tensor(uninitializedShape: g.smallShape)
-    swapLeadingAxes(channelMajor.pointer, into: result.pointer, g.smallChannels, g.batch, g.smallHeight * g.smallWidth)
+    swapLeadingAxes(channelMajor.pointer, into: result.pointer, g.smallChannels, g.batch, area)
     return result.recorded("conv2d", [big, weight]) { ctx in
         [
             ctx.needs(0) ? convolveTransposed(ctx.gradient, ctx.inputs[1], g) : nil,
@@ -119,14 +218,19 @@ func convolve(_ big: Tensor, _ weight: Tensor, _ g: ConvGeometry) -> Tensor {
 
 /// Transposed convolution of a small image into a big one: [N, O, Ho, Wo] -> [N, C, H, W].
 func convolveTransposed(_ small: Tensor, _ weight: Tensor, _ g: ConvGeometry) -> Tensor {
+    let area = g.smallHeight * g.smallWidth
+    let chunks = g.imageChunks
     let channelMajor = Tensor(uninitializedShape: [g.smallChannels, g.positions])
-    swapLeadingAxes(small.pointer, into: channelMajor.pointer, g.batch, g.smallChannels, g.smallHeight * g.smallWidth)
-    let columns = Tensor(uninitializedShape: [g.patchSize, g.positions])
-    BLAS.gemm(
-        transposeA: true, transposeB: false, m: g.patchSize, n: g.positions, k: g.smallChannels,
-        a: weight.pointer, lda: g.patchSize, b: channelMajor.pointer, ldb: g.positions, c: columns.pointer, ldc: g.positions)
-    let result = Tensor(uninitializedShape: g.bigShape)
-    g.fold(columns.pointer, into: result.pointer)
+    swapLeadingAxes(small.pointer, into: channelMajor.pointer, g.batch, g.smallChannels, area)
+    let columns = Tensor(uninitializedShape: [g.patchSize * chunks[0].count * area])
+    let result = Tensor(repeating: 0, shape: g.bigShape)
+    for images in chunks {
+        let width = images.count * area
+        BLAS.gemm(
+            transposeA: true, transposeB: false, m: g.patchSize, n: width, k: g.smallChannels, a: weight.pointer,
+            lda: g.patchSize, b: channelMajor.pointer + images.lowerBound * area, ldb: g.positions, c: columns.pointer, ldc: width)
+        g.fold(columns.pointer, images: images, into: result.pointer)
+    }
     return result.recorded("convTranspose2d", [small, weight]) { ctx in
         [
             ctx.needs(0) ? convolve(ctx.gradient, ctx.inputs[1], g) : nil,
@@ -138,14 +242,20 @@ func convolveTransposed(_ small: Tensor, _ weight: Tensor, _ g: ConvGeometry) ->
 /// The weight gradient of a convolution: sum over positions of small-side values
 /// times big-side patches, [O, C, kh, kw]. Bilinear in its two inputs.
 func convolutionWeightGradient(_ big: Tensor, _ small: Tensor, _ g: ConvGeometry) -> Tensor {
-    let columns = Tensor(uninitializedShape: [g.patchSize, g.positions])
-    g.unfold(big.pointer, into: columns.pointer)
+    let area = g.smallHeight * g.smallWidth
+    let chunks = g.imageChunks
     let channelMajor = Tensor(uninitializedShape: [g.smallChannels, g.positions])
-    swapLeadingAxes(small.pointer, into: channelMajor.pointer, g.batch, g.smallChannels, g.smallHeight * g.smallWidth)
+    swapLeadingAxes(small.pointer, into: channelMajor.pointer, g.batch, g.smallChannels, area)
+    let columns = Tensor(uninitializedShape: [g.patchSize * chunks[0].count * area])
     let result = Tensor(uninitializedShape: g.weightShape)
-    BLAS.gemm(
-        transposeA: false, transposeB: true, m: g.smallChannels, n: g.patchSize, k: g.positions,
-        a: channelMajor.pointer, lda: g.positions, b: columns.pointer, ldb: g.positions, c: result.pointer, ldc: g.patchSize)
+    for (index, images) in chunks.enumerated() {
+        let width = images.count * area
+        g.unfold(big.pointer, images: images, into: columns.pointer)
+        BLAS.gemm(
+            transposeA: false, transposeB: true, m: g.smallChannels, n: g.patchSize, k: width,
+            a: channelMajor.pointer + images.lowerBound * area, lda: g.positions, b: columns.pointer, ldb: width,
+            beta: index == 0 ? 0 : 1, c: result.pointer, ldc: g.patchSize)
+    }
     return result.recorded("conv2dWeightGradient", [big, small]) { ctx in
         [
             ctx.needs(0) ? convolveTransposed(ctx.inputs[1], ctx.gradient, g) : nil,

@@ -20,17 +20,22 @@ extension Tensor {
         precondition(key.shape == shape, shapeMismatch(op, shape, key.shape, expected: "equal shapes"))
         let result = Tensor(uninitializedShape: shape)
         let g = pointer, k = key.pointer, out = result.pointer
+        typealias V = VectorLoop.Vector
         switch gate {
         case .positive:
-            for i in 0..<count { out[i] = k[i] > 0 ? g[i] : 0 }
+            VectorLoop.apply(count, g, k, into: out, { g, k in V(repeating: 0).replacing(with: g, where: k .> 0) }, { $1 > 0 ? $0 : 0 })
         case .nonPositive:
-            for i in 0..<count { out[i] = k[i] > 0 ? 0 : g[i] }
+            VectorLoop.apply(count, g, k, into: out, { g, k in g.replacing(with: 0, where: k .> 0) }, { $1 > 0 ? 0 : $0 })
         case .leaky(let slope):
-            for i in 0..<count { out[i] = k[i] > 0 ? g[i] : g[i] * slope }
+            VectorLoop.apply(count, g, k, into: out, { g, k in (g * slope).replacing(with: g, where: k .> 0) }, { $1 > 0 ? $0 : $0 * slope })
         case .inside(let lower, let upper):
-            for i in 0..<count { out[i] = k[i] >= lower && k[i] <= upper ? g[i] : 0 }
+            VectorLoop.apply(
+                count, g, k, into: out, { g, k in V(repeating: 0).replacing(with: g, where: (k .>= lower) .& (k .<= upper)) },
+                { $1 >= lower && $1 <= upper ? $0 : 0 })
         case .sign:
-            for i in 0..<count { out[i] = k[i] > 0 ? g[i] : (k[i] < 0 ? -g[i] : 0) }
+            VectorLoop.apply(
+                count, g, k, into: out, { g, k in V(repeating: 0).replacing(with: g, where: k .> 0).replacing(with: -g, where: k .< 0) },
+                { $1 > 0 ? $0 : ($1 < 0 ? -$0 : 0) })
         }
         return result.recorded(op, [self]) { ctx in [ctx.gradient.gated(by: key, gate, op: op)] }
     }

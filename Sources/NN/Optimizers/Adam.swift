@@ -60,13 +60,10 @@ public final class Adam: Optimizer {
                 parameter.withMutableScalars { p in
                     firstMoments[index].withMutableScalars { m in
                         secondMoments[index].withMutableScalars { v in
-                            for i in 0..<p.count {
-                                if decoupledDecay { p[i] *= decay }
-                                let gi = g[i] + l2 * p[i]
-                                m[i] = keep1 * m[i] + blend1 * gi
-                                v[i] = keep2 * v[i] + blend2 * gi * gi
-                                p[i] -= stepSize * (m[i] / (v[i].squareRoot() / secondCorrection + eps))
-                            }
+                            AdamKernel(
+                                keep1: keep1, blend1: blend1, keep2: keep2, blend2: blend2, stepSize: stepSize,
+                                secondCorrection: secondCorrection, eps: eps, l2: l2, decay: decoupledDecay ? decay : 1
+                            ).update(p, m, v, g)
                         }
                     }
                 }

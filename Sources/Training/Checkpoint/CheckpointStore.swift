@@ -78,6 +78,7 @@ public struct CheckpointStore {
             try fm.moveItem(at: temporary, to: final)
             try writeDurably(Data((name + "\n").utf8), to: root.appendingPathComponent(".latest.tmp"))
             if rename(root.appendingPathComponent(".latest.tmp").path, root.appendingPathComponent("latest").path) != 0 {
+                try? fm.removeItem(at: root.appendingPathComponent(".latest.tmp"))
                 throw CheckpointError.writeFailed(path: root.appendingPathComponent("latest").path, reason: String(cString: strerror(errno)))
             }
             syncDirectory(root)
@@ -95,7 +96,7 @@ public struct CheckpointStore {
     /// Checkpoint directories, newest first: the one `latest` names, then the rest by step.
     public func candidates() -> [URL] {
         let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasPrefix("step-") }.sorted(by: >)
+        let names = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasPrefix("step-") }.sorted(by: Self.newerFirst)
         var ordered: [String] = []
         if let latest = try? String(contentsOf: root.appendingPathComponent("latest"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines), names.contains(latest)
@@ -158,6 +159,11 @@ public struct CheckpointStore {
         throw CheckpointError.noValidCheckpoint(runDirectory: root.deletingLastPathComponent().path, reasons: reasons)
     }
 
+    /// Orders checkpoint names by step, newest first: "step-10000000" is newer than "step-9999999".
+    static func newerFirst(_ a: String, _ b: String) -> Bool {
+        (a.count, a) > (b.count, b)
+    }
+
     /// The checkpoint of generator step `step`.
     public func checkpoint(step: Int) -> URL {
         root.appendingPathComponent(Self.directoryName(step: step))
@@ -165,7 +171,7 @@ public struct CheckpointStore {
 
     private func prune(keeping keep: Int) {
         let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasPrefix("step-") }.sorted(by: >)
+        let names = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasPrefix("step-") }.sorted(by: Self.newerFirst)
         for name in names.dropFirst(keep) { try? fm.removeItem(at: root.appendingPathComponent(name)) }
     }
 

@@ -16,14 +16,14 @@ public enum SafeTensors {
     public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) -> Data {
         var header: [String] = []
         if !metadata.isEmpty {
-            let fields = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+            let fields = metadata.sorted { $0.key < $1.key }.map { "\(JSONLine.quote($0.key)):\(JSONLine.quote($0.value))" }
             header.append("\"__metadata__\":{" + fields.joined(separator: ",") + "}")
         }
         var offset = 0
         for (name, tensor) in tensors {
             let bytes = tensor.count * 4
             header.append(
-                "\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
+                "\(JSONLine.quote(name)):{\"dtype\":\"F32\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
             offset += bytes
         }
         var json = Array(("{" + header.joined(separator: ",") + "}").utf8)
@@ -60,32 +60,41 @@ public enum SafeTensors {
                 continue
             }
             guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-                let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), offsets.count == 2
+                let shape = integers(info["shape"]), let offsets = integers(info["data_offsets"]), offsets.count == 2
             else { throw corrupt("tensor '\(name)' lacks dtype, shape or data_offsets") }
             guard dtype == "F32" else { throw corrupt("tensor '\(name)' has dtype \(dtype), expected F32") }
-            let count = shape.reduce(1, *)
-            guard offsets[0] >= 0, offsets[1] == offsets[0] + count * 4, dataStart + offsets[1] <= data.count else {
-                throw corrupt("tensor '\(name)' \(shape) claims bytes \(offsets[0])..<\(offsets[1]) of \(data.count - dataStart)")
+            // Checked without overflow: a corrupt header must give an error, never a trap.
+            let available = data.count - dataStart
+            guard let bytes = float32ByteCount(shape), offsets[0] >= 0, offsets[0] <= available,
+                bytes <= available - offsets[0], offsets[1] == offsets[0] + bytes
+            else {
+                throw corrupt("tensor '\(name)' \(shape) claims bytes \(offsets[0])..<\(offsets[1]) of \(available)")
             }
             let values = data.subdata(in: (dataStart + offsets[0])..<(dataStart + offsets[1])).withUnsafeBytes {
                 Array($0.bindMemory(to: Float.self))
             }
             entries.append((offsets[0], Entry(name: name, shape: shape, values: values)))
         }
-        return (entries.sorted { $0.0 < $1.0 }.map(\.1), metadata)
+        // File order; an empty tensor shares its offset with the next one and comes first.
+        return (entries.sorted { ($0.0, $0.1.values.count, $0.1.name) < ($1.0, $1.1.values.count, $1.1.name) }.map(\.1), metadata)
     }
 
-    private static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
+    /// A JSON array of whole numbers, or nil when it is anything else.
+    private static func integers(_ value: Any?) -> [Int]? {
+        guard let list = value as? [Any] else { return nil }
+        let numbers = list.compactMap { $0 as? Int }
+        return numbers.count == list.count ? numbers : nil
+    }
+
+    /// Bytes of a float32 tensor of `shape`; nil for a negative extent or a size that overflows.
+    private static func float32ByteCount(_ shape: [Int]) -> Int? {
+        var bytes = 4
+        for extent in shape {
+            guard extent >= 0 else { return nil }
+            let (product, overflow) = bytes.multipliedReportingOverflow(by: extent)
+            if overflow { return nil }
+            bytes = product
         }
-        return out + "\""
+        return bytes
     }
 }

@@ -73,9 +73,22 @@ public enum ConfigSchema {
     static let byPath: [String: ConfigKey] = Dictionary(uniqueKeysWithValues: keys.map { ($0.path, $0) })
     static let byFlag: [String: ConfigKey] = Dictionary(uniqueKeysWithValues: keys.map { ($0.flag, $0) })
 
-    /// The known key closest in spelling to `path`, for "did you mean" hints.
+    /// Section paths ("optimizer", "optimizer.critic", ...), so a misspelt section gets a hint too.
+    static let sections: [String] = {
+        var seen: [String] = []
+        for key in keys {
+            let parts = key.path.split(separator: ".").dropLast()
+            for depth in parts.indices {
+                let section = parts[...depth].joined(separator: ".")
+                if !seen.contains(section) { seen.append(section) }
+            }
+        }
+        return seen
+    }()
+
+    /// The known key or section closest in spelling to `path`, for "did you mean" hints.
     static func suggestion(for path: String) -> String? {
-        let candidates = keys.map(\.path)
+        let candidates = keys.map(\.path) + sections
         let leaf = path.split(separator: ".").last.map(String.init) ?? path
         if let sameLeaf = candidates.first(where: { $0.hasSuffix("." + leaf) || $0 == leaf }) { return sameLeaf }
         return candidates.min { editDistance($0, path) < editDistance($1, path) }.flatMap { editDistance($0, path) <= 3 ? $0 : nil }

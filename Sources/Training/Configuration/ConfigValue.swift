@@ -63,7 +63,7 @@ public indirect enum ConfigType: Sendable {
             if let s = raw as? String, let v = Int(s.replacingOccurrences(of: "_", with: "")) { return .int(v) }
             return nil
         case .float:
-            if let v = raw as? Double { return .float(v) }
+            if let v = raw as? Double { return v.isFinite ? .float(v) : nil }
             if let v = raw as? Int { return .float(Double(v)) }
             if let s = raw as? String, let v = Double(s), v.isFinite { return .float(v) }
             return nil

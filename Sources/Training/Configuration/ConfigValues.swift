@@ -161,7 +161,25 @@ public struct ConfigValues: Sendable {
 
     private func yamlScalar(_ value: ConfigValue) -> String {
         switch value {
-        case .string(let s): return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .string(let s):
+            // Double-quoted YAML: escape what the reader would otherwise fold or end the string on.
+            var quoted = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\\": quoted += "\\\\"
+                case "\"": quoted += "\\\""
+                case "\n": quoted += "\\n"
+                case "\r": quoted += "\\r"
+                case "\t": quoted += "\\t"
+                default:
+                    if scalar.value < 0x20 || [0x7f, 0x85, 0x2028, 0x2029].contains(scalar.value) {
+                        quoted += String(format: "\\u%04x", scalar.value)
+                    } else {
+                        quoted.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return quoted + "\""
         default: return value.description
         }
     }

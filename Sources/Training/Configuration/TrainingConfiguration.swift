@@ -65,7 +65,9 @@ public struct TrainingConfiguration: Sendable {
         dataset = try reader.string("data.dataset")
         dataPath = try reader.optionalString("data.path")
         if !["8gaussians", "25gaussians", "swissroll", "ring", "grid"].contains(dataset) && dataPath == nil {
-            throw reader.invalid("data.path", "dataset \(dataset) needs its data: pass --data PATH")
+            // Named by where the dataset was chosen: data.path itself was never given.
+            throw ConfigError.invalidValue(
+                origin: values.origin(of: "data.dataset"), key: "data.path", reason: "dataset \(dataset) needs its data: pass --data PATH")
         }
         dataLayout = try reader.string("data.layout")
         wrapPartialBatch = try reader.string("data.partial_batch") == "wrap"
@@ -139,6 +141,7 @@ public struct TrainingConfiguration: Sendable {
         func float(_ path: String, atLeast minimum: Float? = nil, positive: Bool = false) throws -> Float {
             guard case .float(let v) = values[path] else { throw invalid(path, "expected a number") }
             let value = Float(v)
+            guard value.isFinite else { throw invalid(path, "must be a finite 32-bit number, got \(formatNumber(v))") }
             if positive && !(value > 0) { throw invalid(path, "must be positive, got \(formatNumber(v))") }
             if let minimum, !(value >= minimum) { throw invalid(path, "must be at least \(formatNumber(Double(minimum))), got \(formatNumber(v))") }
             return value

@@ -25,9 +25,10 @@ extension Communicator {
         var localError: Error?
         if case .failure(let error) = outcome { localError = error }
         guard try any(localError != nil) else { return try outcome.get() }
-        let messages = try allgatherv(Array((localError.map { "\($0)" } ?? "").utf8))
+        // A failing rank sends a marker byte before its message, so an empty message still counts.
+        let messages = try allgatherv(localError.map { [UInt8(1)] + Array("\($0)".utf8) } ?? [])
         let first = messages.firstIndex { !$0.isEmpty } ?? 0
-        let message = String(decoding: messages[first], as: UTF8.self)
+        let message = String(decoding: messages[first].dropFirst(), as: UTF8.self)
         throw RankFailure(rank: first, message: message, underlying: first == rank ? localError : nil)
     }
 }

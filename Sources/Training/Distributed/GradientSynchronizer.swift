@@ -1,4 +1,5 @@
 import Autograd
+import Dispatch
 import MPI
 
 /// Sums one network's gradients across ranks through flat buffers: gradients are
@@ -15,6 +16,8 @@ public final class GradientSynchronizer {
     public let buckets: [Range<Int>]
     /// The synchronized gradients, views into the flat buffer (valid until the next `synchronize`).
     public let views: [Tensor]
+    /// Seconds spent in the allreduces so far (for benchmarks).
+    public private(set) var communicationSeconds = 0.0
 
     /// `bucketBytes`: the most bytes one allreduce carries (parameters are never split,
     /// so a parameter larger than the cap gets a bucket of its own).
@@ -59,6 +62,8 @@ public final class GradientSynchronizer {
             }
         }
         guard comm.size > 1 else { return views }
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { communicationSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
         try flat.withMutableScalars { buffer in
             let requests = try buckets.map { try comm.iallreduce(UnsafeMutableBufferPointer(rebasing: buffer[$0]), .sum) }
             for request in requests { try request.wait() }
@@ -78,6 +83,6 @@ public final class GradientSynchronizer {
 }
 
 extension Tensor {
-    /// Number of elements of a shape (public wrapper for the synchronizer).
+    /// Number of elements of a shape.
     static func elementCount(_ shape: [Int]) -> Int { shape.reduce(1, *) }
 }

@@ -5,6 +5,8 @@ public struct JSONLine {
     public init() {}
 
     private var fields: [(String, String)] = []
+    /// The numeric fields in insertion order (for scalar logs such as TensorBoard).
+    public private(set) var numericFields: [(String, Double)] = []
 
     /// Appends a field; setting nil does nothing. Reading always gives nil (write-only).
     public subscript(key: String) -> Any? {
@@ -12,6 +14,12 @@ public struct JSONLine {
         set {
             guard let newValue else { return }
             fields.append((key, Self.encode(newValue)))
+            switch newValue {
+            case let v as Int: numericFields.append((key, Double(v)))
+            case let v as Double: numericFields.append((key, v))
+            case let v as Float: numericFields.append((key, Double(v)))
+            default: break
+            }
         }
     }
 
@@ -31,7 +39,8 @@ public struct JSONLine {
         }
     }
 
-    private static func quote(_ s: String) -> String {
+    /// `s` as a JSON string literal, quoted and escaped.
+    static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -21,6 +21,8 @@ public struct RunDirectory: Sendable {
     public var configFile: URL { url.appendingPathComponent("config.yaml") }
     public var metricsFile: URL { url.appendingPathComponent("metrics.jsonl") }
     public var samplesDirectory: URL { url.appendingPathComponent("samples") }
+    /// TensorBoard event files: `tensorboard --logdir runs` shows every run.
+    public var tensorBoardDirectory: URL { url.appendingPathComponent("tensorboard") }
     public var checkpoints: CheckpointStore { CheckpointStore(runDirectory: url) }
 
     /// samples/step-NNNNNNN.png

@@ -12,7 +12,9 @@ extension Trainer {
     /// Trains from the current step to `config.steps`: n_critic critic updates per
     /// generator update; metrics, pictures and checkpoints at their intervals and at the end.
     public func run() throws -> TrainingOutcome {
-        let metrics = try comm.agree { comm.rank == 0 ? try MetricsLog(url: runDirectory.metricsFile) : nil }
+        let (metrics, tensorBoard) = try comm.agree {
+            comm.rank == 0 ? (try MetricsLog(url: runDirectory.metricsFile), try TensorBoardWriter(directory: runDirectory.tensorBoardDirectory)) : (nil, nil)
+        }
         let progress = comm.rank == 0 && options.showProgress ? ProgressReporter(totalSteps: config.steps, startStep: step) : nil
         let started = Date()
         var windowStarted = Date()
@@ -21,8 +23,7 @@ extension Trainer {
         var lastCheckpoint = -1
 
         while step < config.steps {
-            for _ in 0..<config.criticSteps { try updateCritic() }
-            try updateGenerator()
+            try iterate()
             if options.debugChecks { try checkRanksAgree() }
 
             let isLast = step == config.steps
@@ -44,7 +45,11 @@ extension Trainer {
                 line["gen_iters_per_s"] = rate
                 line["critic_samples_per_s"] = rate * Double(config.criticSteps * config.batchSize)
                 line["ranks"] = comm.size
-                try comm.agree { try metrics?.append(line) }
+                try comm.agree {
+                    try metrics?.append(line)
+                    for (tag, value) in line.numericFields where tag != "step" { try tensorBoard?.addScalar(tag: tag, value: value, step: step) }
+                    try tensorBoard?.flush()
+                }
                 window = MetricsWindow()
                 windowStarted = Date()
                 windowStartStep = step
@@ -52,7 +57,13 @@ extension Trainer {
             progress?.update(step: step, summary: summary, logStep: isLogStep)
 
             if isLast || (config.sampleEvery > 0 && step % config.sampleEvery == 0) {
-                try comm.agree { if comm.rank == 0 { try writeSamplePicture(to: runDirectory.samplePicture(step: step)) } }
+                try comm.agree {
+                    guard comm.rank == 0 else { return }
+                    let picture = samplePicture()
+                    try picture.write(to: runDirectory.samplePicture(step: step))
+                    try tensorBoard?.addImage(tag: "samples", image: picture, step: step)
+                    try tensorBoard?.flush()
+                }
             }
             if isLast || (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) {
                 try writeCheckpoint()

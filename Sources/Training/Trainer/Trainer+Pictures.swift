@@ -9,12 +9,13 @@ extension Trainer {
     /// Number of points or images in a training picture.
     static let pictureSamples = 512
 
-    func writeSamplePicture(to url: URL) throws {
+    /// Renders the sample picture of the current step (rank 0 writes it).
+    func samplePicture() -> PNGEncoder {
         let picture = SamplePicture(
             generator: ema == nil ? generator : emaGenerator(), critic: critic, latentDimension: config.latentDimension,
             sampleShape: dataset.sampleShape, seed: config.seed)
         let real = dataset.sampleShape.count == 1 ? dataset.batch(at: Array(0..<Self.pictureSamples)) : nil
-        try picture.write(to: url, real: real)
+        return picture.render(real: real)
     }
 
     /// A generator holding the moving-average weights (built on demand; pictures are rare).
@@ -48,18 +49,15 @@ public struct SamplePicture {
     }
 
     /// A scatter plot (with `real` points and the critic's values underneath) or an image grid.
-    public func write(to url: URL, real: Tensor?) throws {
-        if sampleShape == [2] {
-            let generated = samples(count: Trainer.pictureSamples)
-            var plot = ScatterPlot(width: 512, height: 512)
-            if let real { plot.add(points: real, color: .real, radius: 2) }
-            plot.add(points: generated, color: .generated, radius: 2)
-            if let critic { plot.heatMap = criticField(critic, over: plot.resolvedRange) }
-            plot.heatMapCells = 64
-            try plot.write(to: url)
-        } else {
-            try ImageGrid(images: samples(count: 64), pixelRange: .unit).write(to: url)
-        }
+    public func render(real: Tensor?) -> PNGEncoder {
+        guard sampleShape == [2] else { return ImageGrid(images: samples(count: 64), pixelRange: .unit).png }
+        let generated = samples(count: Trainer.pictureSamples)
+        var plot = ScatterPlot(width: 512, height: 512)
+        if let real { plot.add(points: real, color: .real, radius: 2) }
+        plot.add(points: generated, color: .generated, radius: 2)
+        if let critic { plot.heatMap = criticField(critic, over: plot.resolvedRange) }
+        plot.heatMapCells = 64
+        return plot.render()
     }
 
     /// The critic's value on a 64x64 grid over `range` (one batched forward), looked up by nearest cell.

@@ -42,8 +42,12 @@ public final class Trainer {
 
     /// Builds everything on every rank and brings all ranks to rank 0's state
     /// (fresh, or the newest valid checkpoint with `options.resume`). Every failure
-    /// is agreed across ranks, so all ranks throw the same error.
-    public init(config: TrainingConfiguration, comm: any Communicator, options: TrainerOptions, say: @escaping (String) -> Void = { print($0) }) throws {
+    /// is agreed across ranks, so all ranks throw the same error. `dataset` replaces the
+    /// configured one (benchmarks train on in-memory random data).
+    public init(
+        config: TrainingConfiguration, comm: any Communicator, options: TrainerOptions, dataset given: (any Dataset)? = nil,
+        say: @escaping (String) -> Void = { print($0) }
+    ) throws {
         self.config = config
         self.comm = comm
         self.options = options
@@ -57,7 +61,7 @@ public final class Trainer {
         shard = ShardedSampler.shard(batchSize: config.batchSize, rank: comm.rank, worldSize: comm.size)
 
         (dataset, sampler, models) = try comm.agree {
-            let dataset = try DatasetFactory.make(config)
+            let dataset = try given ?? DatasetFactory.make(config)
             let sampler = try ShardedSampler(
                 datasetCount: dataset.count, globalBatch: config.batchSize, worldSize: size, seed: config.seed,
                 partialBatch: config.wrapPartialBatch ? .wrap : .drop)

@@ -1,0 +1,58 @@
+import CBLAS
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Which OpenBLAS kernel family runs this process's sgemm, and which one it should.
+///
+/// OpenBLAS picks its kernels when the library loads, from OPENBLAS_CORETYPE or
+/// else the CPU model. Releases older than the CPU (Debian 12's 0.3.21 on AMD
+/// Zen 5, for one) fall back to their AVX2 "Haswell" kernels on CPUs that have
+/// AVX-512, and an environment may pin those too; either way sgemm runs at about
+/// half the speed the CPU offers. TANDEM_BLAS_CORETYPE pins a kernel explicitly.
+public enum BLASKernel {
+    /// The kernel family OpenBLAS chose, e.g. "Haswell" or "SkylakeX".
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// Kernel families that use AVX2 at most.
+    static let avx2Families: Set<String> = ["Haswell", "Zen", "Excavator", "Sandybridge", "Piledriver", "Steamroller", "Bulldozer"]
+
+    /// The OPENBLAS_CORETYPE this process should run with, or nil when the kernels it has are right:
+    /// TANDEM_BLAS_CORETYPE when set, else SkylakeX on AVX-512 CPUs running AVX2 kernels.
+    public static func preferredCoreType(cpuFlags: Set<String> = cpuFlags(), environment: [String: String], current: String = coreName)
+        -> String?
+    {
+        if let pinned = environment["TANDEM_BLAS_CORETYPE"] {
+            return environment["OPENBLAS_CORETYPE"] == pinned ? nil : pinned
+        }
+        let avx512 = ["avx512f", "avx512dq", "avx512bw", "avx512vl"].allSatisfy(cpuFlags.contains)
+        return avx512 && avx2Families.contains(current) ? "SkylakeX" : nil
+    }
+
+    /// The CPU feature flags of the first processor in /proc/cpuinfo (empty elsewhere).
+    public static func cpuFlags() -> Set<String> {
+        guard let file = fopen("/proc/cpuinfo", "r") else { return [] }
+        defer { fclose(file) }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        while getline(&line, &capacity, file) > 0 {
+            let text = String(cString: line!)
+            if text.hasPrefix("flags") {
+                free(line)
+                return Set(text.split(separator: ":", maxSplits: 1).last?.split(separator: " ").map { $0.trimmingCharacters() } ?? [])
+            }
+        }
+        free(line)
+        return []
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters() -> String {
+        String(self).filter { !$0.isWhitespace }
+    }
+}

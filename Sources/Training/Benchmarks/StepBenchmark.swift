@@ -1,0 +1,91 @@
+import Autograd
+import Data
+import Foundation
+import MPI
+
+/// Times whole generator iterations (n_critic critic updates and one generator
+/// update) of the PyTorch peer's two setups (bench/peer_pytorch.py) through the
+/// real data-parallel trainer, and reports them under the peer's keys.
+public struct StepBenchmark: Sendable {
+    /// The peer's setups: `toy` (gan_toy.py) and `mnist` (gan_mnist.py with random data).
+    public enum Setup: String, CaseIterable, Sendable {
+        case toy, mnist
+    }
+
+    public struct Result: Sendable {
+        public let setup: Setup
+        public let ranks: Int
+        public let threads: Int
+        public let globalBatch: Int
+        public let criticIterations: Int
+        public let iterations: Int
+        public let seconds: Double
+        public let peakResidentMiB: Double
+        public let gemmFlops: Int
+        /// Seconds rank 0 spent in gradient allreduces during the timed iterations.
+        public let allreduceSeconds: Double
+
+        public var generatorIterationsPerSecond: Double { Double(iterations) / seconds }
+        public var criticSamplesPerSecond: Double { Double(iterations * criticIterations * globalBatch) / seconds }
+        /// Achieved sgemm GFLOP/s of this rank over the timed iterations.
+        public var gemmGigaflopsPerSecond: Double { Double(gemmFlops) / seconds / 1e9 }
+    }
+
+    public let setup: Setup
+    public let iterations: Int
+    public let warmup: Int
+
+    public init(setup: Setup, iterations: Int, warmup: Int) {
+        self.setup = setup
+        self.iterations = iterations
+        self.warmup = warmup
+    }
+
+    /// The configuration of the peer's setup.
+    func configuration(runDirectory: URL) throws -> TrainingConfiguration {
+        var values = ConfigValues()
+        let common = ["--run-dir", runDirectory.path, "--steps", String(warmup + iterations), "--log-every", "1000000"]
+        switch setup {
+        case .toy:
+            try values.apply(flags: common + ["--width", "512", "--batch-size", "256", "--n-critic", "5", "--penalty-weight", "0.1"])
+        case .mnist:
+            try values.apply(flags: common + ["--model", "dcgan", "--width", "64", "--z-dim", "128", "--batch-size", "50", "--n-critic", "5", "--penalty-weight", "10"])
+        }
+        return try TrainingConfiguration(values)
+    }
+
+    /// Runs the benchmark on every rank; each rank returns the result (timings of rank 0's clock).
+    public func run(on comm: any Communicator) throws -> Result {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bench-\(ProcessInfo.processInfo.processIdentifier)-\(comm.rank)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let config = try configuration(runDirectory: scratch)
+        let dataset: (any Dataset)? = setup == .mnist ? RandomImages(channels: 1, size: 28, seed: config.seed) : nil
+        let trainer = try comm.agree {
+            try Trainer(config: config, comm: comm, options: TrainerOptions(showProgress: false), dataset: dataset, say: { _ in })
+        }
+        for _ in 0..<warmup { try trainer.iterate() }
+        try comm.barrier()
+        GEMMCounter.reset()
+        let communicationBefore = trainer.generatorSync.communicationSeconds + trainer.criticSync.communicationSeconds
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<iterations { try trainer.iterate() }
+        try comm.barrier()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        let flops = GEMMCounter.flops
+        let communication = trainer.generatorSync.communicationSeconds + trainer.criticSync.communicationSeconds - communicationBefore
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Result(
+            setup: setup, ranks: comm.size, threads: BLASThreads.count, globalBatch: config.batchSize, criticIterations: config.criticSteps,
+            iterations: iterations, seconds: try comm.allreduce(seconds, .max), peakResidentMiB: Double(usage.ru_maxrss) / 1024, gemmFlops: flops,
+            allreduceSeconds: communication)
+    }
+}
+
+extension Trainer {
+    /// One generator iteration: n_critic critic updates, then a generator update.
+    func iterate() throws {
+        for _ in 0..<config.criticSteps { try updateCritic() }
+        try updateGenerator()
+    }
+}

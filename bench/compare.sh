@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Tandem against the PyTorch peer (../shared/bench/peer_pytorch.py) on this machine,
+# in one session: both setups, 1 and 2 ranks, the two implementations alternating
+# ROUNDS times; then the machine's own one-to-two-core scaling (raw sgemm alone and
+# as two processes at once). Prints every JSON line it measures, then a summary.
+#
+#   bench/compare.sh [ROUNDS]          (default 2)
+#   PEER_PYTHON=/path/to/python        a Python with torch and numpy (default: .venv-peer,
+#                                      created here with `pip install torch numpy` if missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds="${1:-2}"
+peer_script="${PEER_SCRIPT:-../shared/bench/peer_pytorch.py}"
+[ -f "$peer_script" ] || { echo "compare.sh: $peer_script not found (set PEER_SCRIPT)" >&2; exit 2; }
+python="${PEER_PYTHON:-.venv-peer/bin/python}"
+if [ ! -x "$python" ]; then
+    python3 -m venv .venv-peer && .venv-peer/bin/pip install -q torch numpy
+    python=.venv-peer/bin/python
+fi
+./launch setup >/dev/null
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OPENBLAS_NUM_THREADS=1
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; torch $("$python" -c 'import torch; print(torch.__version__)')"
+for round in $(seq "$rounds"); do
+    for setup in toy mnist; do
+        iters=$([ "$setup" = toy ] && echo 20 || echo 5)
+        for ranks in 1 2; do
+            ./launch -n "$ranks" bench step --setup "$setup" --iters "$iters" --warmup 2 | tee -a "$out"
+            "$python" "$peer_script" "$setup" --ranks "$ranks" --threads 1 --iters "$iters" --warmup 2 | tee -a "$out"
+        done
+    done
+done
+.build/release/tandem bench ops | tee -a "$out"
+single=$(.build/release/tandem bench sgemm --seconds 4 | tee -a "$out")
+pair=$( (.build/release/tandem bench sgemm --seconds 4 & .build/release/tandem bench sgemm --seconds 4 & wait) | tee -a "$out")
+python3 - "$out" "$single" "$pair" <<'PY'
+import json, sys, statistics
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+def rate(impl, setup, ranks):
+    keyed = [l for l in lines if l.get("setup") == setup and l.get("ranks") == ranks and (l.get("impl") == impl or l.get("peer") == impl)]
+    return statistics.median(l["gen_iters_per_s"] for l in keyed), statistics.median(l["peak_rss_mib_rank0"] for l in keyed)
+print("\n| setup | ranks | tandem it/s | pytorch it/s | ratio | tandem RSS MiB | pytorch RSS MiB | RSS ratio |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+for setup in ["toy", "mnist"]:
+    for ranks in [1, 2]:
+        (t, tr), (p, pr) = rate("tandem", setup, ranks), rate("pytorch", setup, ranks)
+        print(f"| {setup} | {ranks} | {t:.3f} | {p:.3f} | {t/p:.2f}x | {tr:.0f} | {pr:.0f} | {tr/pr:.2f} |")
+alone = json.loads(sys.argv[2])["gflops"]
+both = sum(json.loads(l)["gflops"] for l in sys.argv[3].splitlines())
+capacity = both / alone
+for setup in ["toy", "mnist"]:
+    speedup = rate("tandem", setup, 2)[0] / rate("tandem", setup, 1)[0]
+    print(f"\n{setup}: two-rank speedup {speedup:.2f}x; machine's sgemm capacity {capacity:.2f}x (one process {alone:.1f} GFLOP/s, two at once {both:.1f}); ratio {speedup/capacity:.2f}")
+step = [l for l in lines if l.get("impl") == "tandem" and l.get("setup") == "toy" and l.get("ranks") == 1]
+peak = max(l.get("sgemm_gflops", 0) for l in lines)
+print(f"toy step on 1 rank: {statistics.median(l['gemm_gflops_rank0'] for l in step):.1f} GFLOP/s of sgemm = {statistics.median(l['gemm_gflops_rank0'] for l in step)/peak:.2f} of the {peak:.1f} GFLOP/s sgemm peak")
+PY
