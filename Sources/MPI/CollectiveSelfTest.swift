@@ -91,6 +91,23 @@ public struct CollectiveSelfTest: Sendable {
             "gather(root 0) \(label)", atRoot.flatMap { $0 }, expected: r == 0 ? varying.flatMap { $0 } : [],
             into: &outcome)
 
+        // Reduce-scatter and its in-place inverse, with parts of different sizes (rank p gets
+        // about count·(p+1)/Σ, the last rank the rest).
+        let weights = (0..<n).map { $0 + 1 }
+        var parts = weights.map { count * $0 / weights.reduce(0, +) }
+        parts[n - 1] += count - parts.reduce(0, +)
+        let partStart = parts[..<r].reduce(0, +)
+        var scattered = input(T.self, rank: r, count: count)
+        try comm.reduceScatter(&scattered, counts: parts, .sum)
+        let sums = base.map { T(exactly: rankSum * $0)! }
+        record(
+            "reduceScatter(sum) \(label)", Array(scattered[partStart..<(partStart + parts[r])]),
+            expected: Array(sums[partStart..<(partStart + parts[r])]), into: &outcome)
+        var assembled = [T](repeating: 0, count: count)
+        for i in partStart..<(partStart + parts[r]) { assembled[i] = sums[i] }
+        try assembled.withUnsafeMutableBufferPointer { try comm.allgather(inPlace: $0, counts: parts) }
+        record("allgather(in place) \(label)", assembled, expected: sums, into: &outcome)
+
         if let mpi = comm as? MPICommunicator, count > 1 {
             var values = input(T.self, rank: r, count: count)
             try mpi.splittingCollectives(every: Swift.max(1, count / 3)).allreduce(&values, .sum)

@@ -28,6 +28,13 @@ public protocol Communicator: AnyObject {
     /// Concatenates every rank's `send` (equal counts) into `receive`, in rank order, on every rank.
     func allgather<T: MPIScalar>(_ send: UnsafeBufferPointer<T>, into receive: UnsafeMutableBufferPointer<T>)
         throws
+    /// Reduces `buffer` (the same count on every rank) and leaves on each rank only its
+    /// own part of the result: rank r's `counts[r]` elements, starting at the sum of the
+    /// counts before it. The rest of `buffer` is unspecified afterwards.
+    func reduceScatter<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, counts: [Int], _ op: ReduceOp) throws
+    /// The in-place inverse: each rank's part of `buffer` (laid out as for `reduceScatter`)
+    /// is copied into the same place on every other rank.
+    func allgather<T: MPIScalar>(inPlace buffer: UnsafeMutableBufferPointer<T>, counts: [Int]) throws
     /// Every rank's `send` (counts may differ), indexed by rank, on every rank.
     func allgatherv<T: MPIScalar>(_ send: UnsafeBufferPointer<T>) throws -> [[T]]
     /// Every rank's `send` (counts may differ), indexed by rank, on `root`; `[]` elsewhere.
@@ -72,6 +79,11 @@ extension Communicator {
         return buffer[0]
     }
 
+    /// In-place reduce-scatter of an array (see the buffer form).
+    public func reduceScatter<T: MPIScalar>(_ values: inout [T], counts: [Int], _ op: ReduceOp) throws {
+        try values.withUnsafeMutableBufferPointer { try reduceScatter($0, counts: counts, op) }
+    }
+
     /// Every rank's `values` (equal counts), concatenated in rank order.
     public func allgather<T: MPIScalar>(_ values: [T]) throws -> [T] {
         var result = [T](repeating: 0, count: values.count * size)
@@ -102,6 +114,21 @@ extension Communicator {
     /// True on every rank when `condition` is true on at least one rank.
     public func any(_ condition: Bool) throws -> Bool {
         try allreduce(Int32(condition ? 1 : 0), .max) != 0
+    }
+
+    /// The offset of each rank's part, after checking `counts` splits `total` elements among the ranks.
+    func partOffsets(_ counts: [Int], total: Int, call: String) throws -> [Int] {
+        guard counts.count == size, counts.allSatisfy({ $0 >= 0 }), counts.reduce(0, +) == total else {
+            throw MPIError.invalidArgument(
+                call: call, reason: "counts \(counts) must be \(size) non-negative parts adding up to the buffer's \(total) elements")
+        }
+        var offsets: [Int] = []
+        var running = 0
+        for count in counts {
+            offsets.append(running)
+            running += count
+        }
+        return offsets
     }
 
     func checkRoot(_ root: Int, call: String) throws {

@@ -35,6 +35,14 @@ public final class LocalCommunicator: Communicator {
         if send.count > 0 { receive.baseAddress!.update(from: send.baseAddress!, count: send.count) }
     }
 
+    public func reduceScatter<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, counts: [Int], _ op: ReduceOp) throws {
+        _ = try partOffsets(counts, total: buffer.count, call: "reduceScatter")
+    }
+
+    public func allgather<T: MPIScalar>(inPlace buffer: UnsafeMutableBufferPointer<T>, counts: [Int]) throws {
+        _ = try partOffsets(counts, total: buffer.count, call: "allgather")
+    }
+
     public func allgatherv<T: MPIScalar>(_ send: UnsafeBufferPointer<T>) throws -> [[T]] {
         [Array(send)]
     }

@@ -99,6 +99,30 @@ public final class MPICommunicator: Communicator {
             "MPI_Allgather")
     }
 
+    public func reduceScatter<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, counts: [Int], _ op: ReduceOp) throws {
+        let offsets = try partOffsets(counts, total: buffer.count, call: "MPI_Reduce_scatter")
+        var counts32 = try counts.map { try mpiCount($0, call: "MPI_Reduce_scatter") }
+        _ = try mpiCount(buffer.count, call: "MPI_Reduce_scatter")
+        let mine = UnsafeMutableBufferPointer(rebasing: buffer[offsets[rank]..<(offsets[rank] + counts[rank])])
+        let received = UnsafeMutableBufferPointer<T>.allocate(capacity: Swift.max(counts[rank], 1))
+        defer { received.deallocate() }
+        try check(
+            MPI_Reduce_scatter(buffer.baseAddress, received.baseAddress, &counts32, T.mpiKind.datatype, op.mpiOp, handle),
+            "MPI_Reduce_scatter")
+        if counts[rank] > 0 { _ = mine.update(fromContentsOf: UnsafeMutableBufferPointer(rebasing: received[0..<counts[rank]])) }
+        if op == .mean { divide(mine, by: size) }
+    }
+
+    public func allgather<T: MPIScalar>(inPlace buffer: UnsafeMutableBufferPointer<T>, counts: [Int]) throws {
+        let offsets = try partOffsets(counts, total: buffer.count, call: "MPI_Allgatherv")
+        var counts32 = try counts.map { try mpiCount($0, call: "MPI_Allgatherv") }
+        var offsets32 = try offsets.map { try mpiCount($0, call: "MPI_Allgatherv") }
+        try check(
+            MPI_Allgatherv(
+                tandem_mpi_in_place(), 0, T.mpiKind.datatype, buffer.baseAddress, &counts32, &offsets32, T.mpiKind.datatype, handle),
+            "MPI_Allgatherv(in place)")
+    }
+
     public func allgatherv<T: MPIScalar>(_ send: UnsafeBufferPointer<T>) throws -> [[T]] {
         let (counts, offsets, total) = try variableLayout(sendCount: send.count, call: "MPI_Allgatherv")
         var receive = [T](repeating: 0, count: total)

@@ -75,6 +75,39 @@ public final class ThreadCommunicator: Communicator, @unchecked Sendable {
         try group.arrive(call: "allgather")
     }
 
+    public func reduceScatter<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, counts: [Int], _ op: ReduceOp) throws {
+        let offsets = try partOffsets(counts, total: buffer.count, call: "reduceScatter")
+        try publish(UnsafeRawPointer(buffer.baseAddress), count: buffer.count)
+        try group.arrive(call: "reduceScatter")
+        try requireEqualCounts(call: "reduceScatter")
+        // Each rank reduces its own part (reading that part of every buffer, its own included)
+        // into a temporary, then writes it back; other ranks only read other parts.
+        let part = offsets[rank]..<(offsets[rank] + counts[rank])
+        if !part.isEmpty, let base = buffer.baseAddress {
+            let reduced = UnsafeMutablePointer<T>.allocate(capacity: part.count)
+            defer { reduced.deallocate() }
+            let shifted = reduced - part.lowerBound  // indexed by the part's own element numbers
+            if T.self == Float.self {
+                reduce(part, into: UnsafeMutableRawPointer(shifted).assumingMemoryBound(to: Float.self), op)
+            } else {
+                reduce(part, into: shifted, op)
+            }
+            (base + part.lowerBound).update(from: reduced, count: part.count)
+        }
+        try group.arrive(call: "reduceScatter")
+    }
+
+    public func allgather<T: MPIScalar>(inPlace buffer: UnsafeMutableBufferPointer<T>, counts: [Int]) throws {
+        let offsets = try partOffsets(counts, total: buffer.count, call: "allgather")
+        try publish(UnsafeRawPointer(buffer.baseAddress), count: buffer.count)
+        try group.arrive(call: "allgather")
+        try requireEqualCounts(call: "allgather")
+        for peer in 0..<size where peer != rank && counts[peer] > 0 {
+            (buffer.baseAddress! + offsets[peer]).update(from: address(of: peer, as: T.self) + offsets[peer], count: counts[peer])
+        }
+        try group.arrive(call: "allgather")
+    }
+
     public func allgatherv<T: MPIScalar>(_ send: UnsafeBufferPointer<T>) throws -> [[T]] {
         try publish(UnsafeRawPointer(send.baseAddress), count: send.count)
         try group.arrive(call: "allgatherv")

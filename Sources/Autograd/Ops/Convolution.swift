@@ -33,8 +33,6 @@ struct ConvGeometry: Equatable {
         let width = images.count &* smallArea
         let bigArea = bigHeight &* bigWidth
         let columnRanges = (0..<kernelWidth).map(validColumns)
-        let bigEnd = UnsafePointer(big + batch &* bigChannels &* bigArea)
-        let columnsEnd = UnsafePointer(columns + patchSize &* width)
         for c in 0..<bigChannels {
             for ki in 0..<kernelHeight {
                 let (firstRow, endRow) = validRows(ki)
@@ -46,17 +44,13 @@ struct ConvGeometry: Equatable {
                         let image = big + (n &* bigChannels &+ c) &* bigArea
                         let out = row + (n &- images.lowerBound) &* smallArea
                         if firstRow > 0 { out.update(repeating: 0, count: firstRow &* smallWidth) }
-                        defer {
-                            // Zeroed last: a vector copy of the last valid row may write into these rows.
-                            if endRow < smallHeight { (out + endRow &* smallWidth).update(repeating: 0, count: (smallHeight &- endRow) &* smallWidth) }
-                        }
+                        if endRow < smallHeight { (out + endRow &* smallWidth).update(repeating: 0, count: (smallHeight &- endRow) &* smallWidth) }
                         for oh in firstRow..<endRow {
                             let dst = out + oh &* smallWidth
                             let source = image + (oh &* stride &- padding &+ ki) &* bigWidth
                             if first > 0 { dst.update(repeating: 0, count: first) }
-                            copyRow(from: source, shift: shift, into: dst, first, end, sourceEnd: bigEnd, destinationEnd: columnsEnd)
-                            // After the copy: a vector copy may write past `end`.
                             if end < smallWidth { (dst + end).update(repeating: 0, count: smallWidth &- end) }
+                            copyRow(from: source, shift: shift, into: dst, first, end)
                         }
                     }
                 }
@@ -64,14 +58,9 @@ struct ConvGeometry: Equatable {
         }
     }
 
-    /// dst[ow] = source[ow·stride + shift] for ow in first..<end. With stride 2, 16 lanes at a
-    /// time from 32 consecutive source values (the even ones); such a step may write up to 15
-    /// values past `end` (the caller rewrites them), and never reads or writes past the buffers' ends.
+    /// dst[ow] = source[ow·stride + shift] for ow in first..<end.
     @inline(__always)
-    private func copyRow(
-        from source: UnsafePointer<Float>, shift: Int, into dst: UnsafeMutablePointer<Float>, _ first: Int, _ end: Int,
-        sourceEnd: UnsafePointer<Float>, destinationEnd: UnsafePointer<Float>
-    ) {
+    private func copyRow(from source: UnsafePointer<Float>, shift: Int, into dst: UnsafeMutablePointer<Float>, _ first: Int, _ end: Int) {
         guard end > first else { return }
         switch stride {
         case 1:
@@ -79,11 +68,6 @@ struct ConvGeometry: Equatable {
         case 2:
             let s = source + shift
             var ow = first
-            while ow < end && s + (ow &* 2 &+ 32) <= sourceEnd && UnsafePointer(dst + (ow &+ 16)) <= destinationEnd {
-                let pair = UnsafeRawPointer(s + ow &* 2).loadUnaligned(as: SIMD32<Float>.self)
-                UnsafeMutableRawPointer(dst + ow).storeBytes(of: pair.evenHalf, as: SIMD16<Float>.self)
-                ow &+= 16
-            }
             while ow < end {
                 dst[ow] = s[ow &* 2]
                 ow &+= 1
@@ -105,8 +89,6 @@ struct ConvGeometry: Equatable {
         let width = images.count &* smallArea
         let bigArea = bigHeight &* bigWidth
         let columnRanges = (0..<kernelWidth).map(validColumns)
-        let bigEnd = UnsafePointer(big + batch &* bigChannels &* bigArea)
-        let columnsEnd = columns + patchSize &* width
         for c in 0..<bigChannels {
             for ki in 0..<kernelHeight {
                 let (firstRow, endRow) = validRows(ki)
@@ -121,37 +103,15 @@ struct ConvGeometry: Equatable {
                         for oh in firstRow..<endRow {
                             let dst = image + (oh &* stride &- padding &+ ki) &* bigWidth + shift
                             let src = source + oh &* smallWidth
-                            addRow(src, into: dst, first, end, sourceEnd: columnsEnd, destinationEnd: bigEnd)
+                            var ow = first
+                            while ow < end {
+                                dst[ow &* stride] += src[ow]
+                                ow &+= 1
+                            }
                         }
                     }
                 }
             }
-        }
-    }
-
-    /// dst[ow·stride] += src[ow] for ow in first..<end. With stride 2, 16 lanes at a time:
-    /// the 32 destination values around them are read, the even ones added to (the odd
-    /// ones and lanes past `end` add zero), and written back, never past the buffers' ends.
-    @inline(__always)
-    private func addRow(
-        _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, _ first: Int, _ end: Int,
-        sourceEnd: UnsafePointer<Float>, destinationEnd: UnsafePointer<Float>
-    ) {
-        var ow = first
-        if stride == 2 {
-            let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-            while ow < end && src + (ow &+ 16) <= sourceEnd && UnsafePointer(dst + (ow &* 2 &+ 32)) <= destinationEnd {
-                let valid = lanes .< SIMD16<Int32>(repeating: Int32(truncatingIfNeeded: end &- ow))
-                let addend = SIMD16<Float>(repeating: 0).replacing(with: UnsafeRawPointer(src + ow).loadUnaligned(as: SIMD16<Float>.self), where: valid)
-                var pair = UnsafeRawPointer(dst + ow &* 2).loadUnaligned(as: SIMD32<Float>.self)
-                pair.evenHalf += addend
-                UnsafeMutableRawPointer(dst + ow &* 2).storeBytes(of: pair, as: SIMD32<Float>.self)
-                ow &+= 16
-            }
-        }
-        while ow < end {
-            dst[ow &* stride] += src[ow]
-            ow &+= 1
         }
     }
 

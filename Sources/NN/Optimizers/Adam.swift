@@ -44,6 +44,10 @@ public final class Adam: Optimizer {
     }
 
     public func step(gradients: [Tensor]) {
+        step(gradients: gradients, elements: 0..<parameters.elementCount)
+    }
+
+    public func step(gradients: [Tensor], elements: Range<Int>) {
         parameters.checkGradients(gradients, optimizer: "Adam")
         stepCount += 1
         // Scalars in Double, as PyTorch computes them in Python before the float kernels.
@@ -55,15 +59,17 @@ public final class Adam: Optimizer {
         let decay = Float(1 - Double(learningRate) * Double(weightDecay))
         let l2 = decoupled ? 0 : weightDecay
         let (eps, decoupledDecay) = (eps, decoupled && weightDecay != 0)
-        for (index, parameter) in parameters.tensors.enumerated() {
+        let kernel = AdamKernel(
+            keep1: keep1, blend1: blend1, keep2: keep2, blend2: blend2, stepSize: stepSize, secondCorrection: secondCorrection,
+            eps: eps, l2: l2, decay: decoupledDecay ? decay : 1)
+        for (index, range) in parameters.segments(within: elements) {
             gradients[index].withScalars { g in
-                parameter.withMutableScalars { p in
+                parameters.tensors[index].withMutableScalars { p in
                     firstMoments[index].withMutableScalars { m in
                         secondMoments[index].withMutableScalars { v in
-                            AdamKernel(
-                                keep1: keep1, blend1: blend1, keep2: keep2, blend2: blend2, stepSize: stepSize,
-                                secondCorrection: secondCorrection, eps: eps, l2: l2, decay: decoupledDecay ? decay : 1
-                            ).update(p, m, v, g)
+                            kernel.update(
+                                UnsafeMutableBufferPointer(rebasing: p[range]), UnsafeMutableBufferPointer(rebasing: m[range]),
+                                UnsafeMutableBufferPointer(rebasing: v[range]), UnsafeBufferPointer(rebasing: g[range]))
                         }
                     }
                 }

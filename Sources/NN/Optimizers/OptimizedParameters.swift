@@ -4,10 +4,29 @@ import Autograd
 struct OptimizedParameters {
     let names: [String]
     let tensors: [Tensor]
+    /// Where each parameter starts when all are laid end to end, and their total size.
+    let offsets: [Int]
+    let elementCount: Int
 
     init(_ parameters: [(name: String, tensor: Tensor)]) {
         names = parameters.map(\.name)
         tensors = parameters.map(\.tensor)
+        var running = 0
+        offsets = tensors.map { tensor in
+            defer { running += tensor.count }
+            return running
+        }
+        elementCount = running
+    }
+
+    /// The parameters that overlap `elements` (a range of all parameters laid end to
+    /// end), each with the overlapping range of its own elements.
+    func segments(within elements: Range<Int>) -> [(index: Int, range: Range<Int>)] {
+        tensors.indices.compactMap { index in
+            let start = Swift.max(elements.lowerBound, offsets[index])
+            let end = Swift.min(elements.upperBound, offsets[index] + tensors[index].count)
+            return start < end ? (index, (start - offsets[index])..<(end - offsets[index])) : nil
+        }
     }
 
     /// Zero-filled state of each parameter's shape.

@@ -11,6 +11,11 @@ public protocol Optimizer: AnyObject {
     /// One update. `gradients` follow the parameters' order and shapes (they may be
     /// views into one flat, allreduced buffer).
     func step(gradients: [Tensor])
+    /// One update of only `elements` of the parameters laid end to end, in order: a
+    /// data-parallel trainer splits an update across its ranks this way (each rank
+    /// updates its share, then the ranks exchange the new values). Only those elements
+    /// of the gradients are read, and only their optimizer state changes.
+    func step(gradients: [Tensor], elements: Range<Int>)
     /// Everything needed to resume: per-parameter state tensors, then "step".
     func stateTensors() -> [(name: String, tensor: Tensor)]
     /// Restores what `stateTensors` returned; strict about names and shapes.

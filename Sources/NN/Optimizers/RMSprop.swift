@@ -44,46 +44,52 @@ public final class RMSprop: Optimizer {
     }
 
     public func step(gradients: [Tensor]) {
+        step(gradients: gradients, elements: 0..<parameters.elementCount)
+    }
+
+    public func step(gradients: [Tensor], elements: Range<Int>) {
         parameters.checkGradients(gradients, optimizer: "RMSprop")
         let (lr, wd, mu, eps) = (learningRate, weightDecay, momentum, eps)
         let keep = alpha, blend = Float(1 - Double(alpha))
-        for (index, parameter) in parameters.tensors.enumerated() {
-            let count = parameter.count
-            // Scratch for d and its denominator, so the optional buffers are visited one at a time.
-            var direction = [Float](repeating: 0, count: count)
-            var denominator = [Float](repeating: 0, count: count)
+        for (index, range) in parameters.segments(within: elements) {
+            let parameter = parameters.tensors[index]
+            // Scratch for d and its denominator (indexed from the segment's start), so the
+            // optional buffers are visited one at a time.
+            let start = range.lowerBound
+            var direction = [Float](repeating: 0, count: range.count)
+            var denominator = [Float](repeating: 0, count: range.count)
             gradients[index].withScalars { g in
                 parameter.withScalars { p in
-                    for i in 0..<count { direction[i] = g[i] + wd * p[i] }
+                    for i in range { direction[i - start] = g[i] + wd * p[i] }
                 }
             }
             squareAverages[index].withMutableScalars { s in
-                for i in 0..<count {
-                    s[i] = keep * s[i] + blend * direction[i] * direction[i]
-                    denominator[i] = s[i]
+                for i in range {
+                    s[i] = keep * s[i] + blend * direction[i - start] * direction[i - start]
+                    denominator[i - start] = s[i]
                 }
             }
             if centered {
                 gradientAverages[index].withMutableScalars { a in
-                    for i in 0..<count {
-                        a[i] = keep * a[i] + blend * direction[i]
-                        denominator[i] -= a[i] * a[i]
+                    for i in range {
+                        a[i] = keep * a[i] + blend * direction[i - start]
+                        denominator[i - start] -= a[i] * a[i]
                     }
                 }
             }
-            for i in 0..<count { denominator[i] = denominator[i].squareRoot() + eps }
+            for j in denominator.indices { denominator[j] = denominator[j].squareRoot() + eps }
             if mu > 0 {
                 momentumBuffers[index].withMutableScalars { b in
-                    for i in 0..<count {
-                        b[i] = mu * b[i] + direction[i] / denominator[i]
-                        direction[i] = b[i]
+                    for i in range {
+                        b[i] = mu * b[i] + direction[i - start] / denominator[i - start]
+                        direction[i - start] = b[i]
                     }
                 }
             } else {
-                for i in 0..<count { direction[i] /= denominator[i] }
+                for j in direction.indices { direction[j] /= denominator[j] }
             }
             parameter.withMutableScalars { p in
-                for i in 0..<count { p[i] -= lr * direction[i] }
+                for i in range { p[i] -= lr * direction[i - start] }
             }
         }
         stepCount += 1

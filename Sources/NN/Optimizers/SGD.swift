@@ -38,18 +38,22 @@ public final class SGD: Optimizer {
     }
 
     public func step(gradients: [Tensor]) {
+        step(gradients: gradients, elements: 0..<parameters.elementCount)
+    }
+
+    public func step(gradients: [Tensor], elements: Range<Int>) {
         parameters.checkGradients(gradients, optimizer: "SGD")
         let (lr, mu, wd, firstStep) = (learningRate, momentum, weightDecay, stepCount == 0)
         let damping = 1 - dampening
-        for (index, parameter) in parameters.tensors.enumerated() {
+        for (index, range) in parameters.segments(within: elements) {
             gradients[index].withScalars { g in
-                parameter.withMutableScalars { p in
+                parameters.tensors[index].withMutableScalars { p in
                     guard mu > 0 else {
-                        for i in 0..<p.count { p[i] -= lr * (g[i] + wd * p[i]) }
+                        for i in range { p[i] -= lr * (g[i] + wd * p[i]) }
                         return
                     }
                     momentumBuffers[index].withMutableScalars { b in
-                        for i in 0..<p.count {
+                        for i in range {
                             let d = g[i] + wd * p[i]
                             b[i] = firstStep ? d : mu * b[i] + damping * d
                             p[i] -= lr * (nesterov ? d + mu * b[i] : b[i])

@@ -86,8 +86,27 @@ extension Trainer {
 
     /// Rank 0 writes a checkpoint; a failure stops every rank with the error.
     func writeCheckpoint() throws {
+        try gatherShardedOptimizerState()
         try comm.agree {
             if comm.rank == 0 { try runDirectory.checkpoints.write(checkpointContents(), keep: config.keepCheckpoints) }
+        }
+    }
+
+    /// With several ranks each rank keeps its share of the optimizer state current (see
+    /// `GradientSynchronizer`); before a checkpoint every per-element state tensor is
+    /// completed from the other ranks' shares.
+    func gatherShardedOptimizerState() throws {
+        guard comm.size > 1 else { return }
+        for (optimizer, parameters, sync) in [
+            (generatorOptimizer, generatorParameters, generatorSync), (criticOptimizer, criticParameters, criticSync),
+        ] {
+            let state = Dictionary(uniqueKeysWithValues: optimizer.stateTensors().map { ($0.name, $0.tensor) })
+            let prefix = (parameters.first?.name ?? "") + "."
+            let kinds = state.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }.sorted()
+            for kind in kinds {
+                let family = parameters.compactMap { state["\($0.name).\(kind)"] }
+                if family.count == parameters.count { try sync.allgather(family) }
+            }
         }
     }
 

@@ -38,11 +38,10 @@ extension Trainer {
             loss = loss + term
         }
         if options.debugChecks { try checkLoss(loss.item, network: "critic") }
-        let gradients = Autograd.gradients(of: loss, wrt: criticParameters.map(\.tensor))
-        let synchronized = try criticSync.synchronize(gradients)
-        try checkGradients(criticSync, parameters: criticParameters, network: "critic")
         criticOptimizer.learningRate = criticSchedule.rate(base: config.criticOptimizer.learningRate, step: step)
-        criticOptimizer.step(gradients: synchronized)
+        try update(
+            criticParameters, with: Autograd.gradients(of: loss, wrt: criticParameters.map(\.tensor)), sync: criticSync,
+            optimizer: criticOptimizer, network: "critic")
         regularizer.clipping?.apply(to: criticParameters.map(\.tensor))
 
         window.criticLoss += Double(objectiveTerm.item)
@@ -58,11 +57,10 @@ extension Trainer {
         let outputs = critic(generator(latents("z.generator", step: step)))
         let loss = config.objective.generatorTerms(fake: outputs).sum() * (1 / Float(config.batchSize))
         if options.debugChecks { try checkLoss(loss.item, network: "generator") }
-        let gradients = Autograd.gradients(of: loss, wrt: generatorParameters.map(\.tensor))
-        let synchronized = try generatorSync.synchronize(gradients)
-        try checkGradients(generatorSync, parameters: generatorParameters, network: "generator")
         generatorOptimizer.learningRate = generatorSchedule.rate(base: config.generatorOptimizer.learningRate, step: step)
-        generatorOptimizer.step(gradients: synchronized)
+        try update(
+            generatorParameters, with: Autograd.gradients(of: loss, wrt: generatorParameters.map(\.tensor)), sync: generatorSync,
+            optimizer: generatorOptimizer, network: "generator")
         ema?.update(from: generator, step: step, batchSize: config.batchSize)
         step += 1
         window.generatorLoss += Double(loss.item)
@@ -84,10 +82,32 @@ extension Trainer {
         }
     }
 
-    /// Stops at a non-finite summed gradient. The buffer is identical on every rank
-    /// after the allreduce, so all ranks stop together without another collective.
-    private func checkGradients(_ sync: GradientSynchronizer, parameters: [(name: String, tensor: Tensor)], network: String) throws {
-        let bad = sync.withFlatValues { values in values.firstIndex { !$0.isFinite } }
+    /// Sums this rank's gradients with the others' and applies one optimizer step. On one
+    /// rank: the whole update. On several: each rank gets the summed gradient of its share
+    /// of the elements (reduce-scatter), updates that share, and the new values are
+    /// exchanged (allgather), so the optimizer's work is split across the ranks.
+    private func update(
+        _ parameters: [(name: String, tensor: Tensor)], with gradients: [Tensor], sync: GradientSynchronizer,
+        optimizer: any Optimizer, network: String
+    ) throws {
+        guard comm.size > 1 else {
+            let summed = try sync.synchronize(gradients)
+            try checkFinite(sync, elements: sync.ownShard, parameters: parameters, network: network)
+            optimizer.step(gradients: summed)
+            return
+        }
+        let summed = try sync.reduceScatter(gradients)
+        // Each rank sees only its share of the sum, so the verdict is agreed across ranks.
+        try comm.agree { try checkFinite(sync, elements: sync.ownShard, parameters: parameters, network: network) }
+        optimizer.step(gradients: summed, elements: sync.ownShard)
+        try sync.allgather(parameters.map(\.tensor))
+    }
+
+    /// Stops at a non-finite summed gradient, naming the step, network and parameter.
+    private func checkFinite(
+        _ sync: GradientSynchronizer, elements: Range<Int>, parameters: [(name: String, tensor: Tensor)], network: String
+    ) throws {
+        let bad = sync.withFlatValues { values in elements.first { !values[$0].isFinite } }
         if let bad {
             throw TrainingError.nonFinite(step: step + 1, network: network, what: "gradient of '\(parameters[sync.parameterIndex(ofElement: bad)].name)'")
         }

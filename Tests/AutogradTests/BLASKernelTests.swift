@@ -1,0 +1,30 @@
+import XCTest
+
+@testable import Autograd
+
+final class BLASKernelTests: XCTestCase {
+    private let avx512: Set<String> = ["avx2", "avx512f", "avx512dq", "avx512bw", "avx512vl"]
+
+    func testAnAVX512CPURunningAVX2KernelsIsMovedToTheAVX512Kernels() {
+        XCTAssertEqual(BLASKernel.preferredCoreType(cpuFlags: avx512, environment: [:], current: "Haswell"), "SkylakeX")
+        // Also when the environment pinned the AVX2 kernels.
+        XCTAssertEqual(
+            BLASKernel.preferredCoreType(cpuFlags: avx512, environment: ["OPENBLAS_CORETYPE": "Haswell"], current: "Haswell"), "SkylakeX")
+    }
+
+    func testNothingChangesWhenTheKernelsAlreadyFitTheCPU() {
+        XCTAssertNil(BLASKernel.preferredCoreType(cpuFlags: avx512, environment: [:], current: "SkylakeX"))
+        XCTAssertNil(BLASKernel.preferredCoreType(cpuFlags: ["avx2", "fma"], environment: [:], current: "Haswell"))
+    }
+
+    func testTandemBLASCoreTypePinsAKernelExplicitly() {
+        let pinned = ["TANDEM_BLAS_CORETYPE": "Haswell"]
+        XCTAssertEqual(BLASKernel.preferredCoreType(cpuFlags: avx512, environment: pinned, current: "SkylakeX"), "Haswell")
+        XCTAssertNil(
+            BLASKernel.preferredCoreType(cpuFlags: avx512, environment: pinned.merging(["OPENBLAS_CORETYPE": "Haswell"]) { $1 }, current: "Haswell"))
+    }
+
+    func testTheCPUFlagsOfThisMachineAreRead() {
+        XCTAssertFalse(BLASKernel.cpuFlags().isEmpty, "/proc/cpuinfo has a flags line on Linux")
+    }
+}
