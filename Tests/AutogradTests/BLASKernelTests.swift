@@ -28,3 +28,17 @@ final class BLASKernelTests: XCTestCase {
         XCTAssertFalse(BLASKernel.cpuFlags().isEmpty, "/proc/cpuinfo has a flags line on Linux")
     }
 }
+
+final class VectorLoopTests: XCTestCase {
+    func testFirstNonFiniteFindsNaNAndInfinityInTheVectorPartAndTheTail() {
+        for position in [0, 5, 15, 16, 31, 33, 36] {
+            for bad in [Float.nan, .infinity, -.infinity] {
+                var values = [Float](repeating: 1.5, count: 37)
+                values[position] = bad
+                XCTAssertEqual(values.withUnsafeBufferPointer { VectorLoop.firstNonFinite($0.baseAddress!, count: 37) }, position)
+            }
+        }
+        let finite = [Float](repeating: -3.25e30, count: 40)
+        XCTAssertNil(finite.withUnsafeBufferPointer { VectorLoop.firstNonFinite($0.baseAddress!, count: 40) })
+    }
+}

@@ -51,4 +51,20 @@ public enum VectorLoop {
             i += 1
         }
     }
+
+    /// The index of the first NaN or infinity among `count` values, or nil when all are finite.
+    public static func firstNonFinite(_ values: UnsafePointer<Float>, count: Int) -> Int? {
+        var i = 0
+        while i + Vector.scalarCount <= count {
+            let v = UnsafeRawPointer(values + i).loadUnaligned(as: Vector.self)
+            // v − v is 0 for finite lanes and NaN for NaN or infinite ones.
+            if any((v - v) .!= 0) { break }
+            i += Vector.scalarCount
+        }
+        while i < count {
+            if !values[i].isFinite { return i }
+            i += 1
+        }
+        return nil
+    }
 }

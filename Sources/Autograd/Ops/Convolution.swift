@@ -144,17 +144,34 @@ struct ConvGeometry: Equatable {
     }
 }
 
-/// [N, C, P] <-> [C, N, P] (channel-major matrices for GEMM, and back).
-private func swapLeadingAxes(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, _ a: Int, _ b: Int, _ inner: Int) {
+/// [N, C, P] <-> [C, N, P] (channel-major matrices for GEMM, and back), optionally
+/// adding `bias[i]` to every value of leading index i on the way.
+private func swapLeadingAxes(
+    _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, _ a: Int, _ b: Int, _ inner: Int,
+    adding bias: UnsafePointer<Float>? = nil
+) {
     for i in 0..<a {
         for j in 0..<b {
-            (destination + (j * a + i) * inner).update(from: source + (i * b + j) * inner, count: inner)
+            let from = source + (i * b + j) * inner
+            let to = destination + (j * a + i) * inner
+            if let bias {
+                let value = bias[i]
+                VectorLoop.apply(inner, from, into: to, { $0 + value }, { $0 + value })
+            } else {
+                to.update(from: from, count: inner)
+            }
         }
     }
 }
 
-/// Convolution of a big image into a small one: [N, C, H, W] -> [N, O, Ho, Wo].
-func convolve(_ big: Tensor, _ weight: Tensor, _ g: ConvGeometry) -> Tensor {
+/// The gradient of a per-channel bias [C] from the gradient of [N, C, H, W].
+private func channelBiasGradient(_ gradient: Tensor) -> Tensor {
+    gradient.sum(toShape: [1, gradient.shape[1], 1, 1]).reshaped([gradient.shape[1]])
+}
+
+/// Convolution of a big image into a small one: [N, C, H, W] -> [N, O, Ho, Wo], plus an
+/// optional bias [O] added as the result is laid out.
+func convolve(_ big: Tensor, _ weight: Tensor, _ g: ConvGeometry, bias: Tensor? = nil) -> Tensor {
     let area = g.smallHeight * g.smallWidth
     let chunks = g.imageChunks
     let channelMajor = Tensor(uninitializedShape: [g.smallChannels, g.positions])
@@ -167,23 +184,33 @@ func convolve(_ big: Tensor, _ weight: Tensor, _ g: ConvGeometry) -> Tensor {
             lda: g.patchSize, b: columns.pointer, ldb: width, c: channelMajor.pointer + images.lowerBound * area, ldc: g.positions)
     }
     let result = Tensor(uninitializedShape: g.smallShape)
-    swapLeadingAxes(channelMajor.pointer, into: result.pointer, g.smallChannels, g.batch, area)
-    return result.recorded("conv2d", [big, weight]) { ctx in
+    swapLeadingAxes(channelMajor.pointer, into: result.pointer, g.smallChannels, g.batch, area, adding: bias?.pointer)
+    return result.recorded("conv2d", [big, weight] + (bias.map { [$0] } ?? [])) { ctx in
         [
             ctx.needs(0) ? convolveTransposed(ctx.gradient, ctx.inputs[1], g) : nil,
             ctx.needs(1) ? convolutionWeightGradient(ctx.inputs[0], ctx.gradient, g) : nil,
-        ]
+        ] + (ctx.inputs.count == 3 ? [ctx.needs(2) ? channelBiasGradient(ctx.gradient) : nil] : [])
     }
 }
 
-/// Transposed convolution of a small image into a big one: [N, O, Ho, Wo] -> [N, C, H, W].
-func convolveTransposed(_ small: Tensor, _ weight: Tensor, _ g: ConvGeometry) -> Tensor {
+/// Transposed convolution of a small image into a big one: [N, O, Ho, Wo] -> [N, C, H, W],
+/// plus an optional bias [C] the result starts from before the columns are folded onto it.
+func convolveTransposed(_ small: Tensor, _ weight: Tensor, _ g: ConvGeometry, bias: Tensor? = nil) -> Tensor {
     let area = g.smallHeight * g.smallWidth
     let chunks = g.imageChunks
     let channelMajor = Tensor(uninitializedShape: [g.smallChannels, g.positions])
     swapLeadingAxes(small.pointer, into: channelMajor.pointer, g.batch, g.smallChannels, area)
     let columns = Tensor(uninitializedShape: [g.patchSize * chunks[0].count * area])
-    let result = Tensor(repeating: 0, shape: g.bigShape)
+    let result: Tensor
+    if let bias {
+        result = Tensor(uninitializedShape: g.bigShape)
+        let plane = g.bigHeight * g.bigWidth
+        for n in 0..<g.batch {
+            for c in 0..<g.bigChannels { (result.pointer + (n * g.bigChannels + c) * plane).update(repeating: bias.pointer[c], count: plane) }
+        }
+    } else {
+        result = Tensor(repeating: 0, shape: g.bigShape)
+    }
     for images in chunks {
         let width = images.count * area
         BLAS.gemm(
@@ -191,11 +218,11 @@ func convolveTransposed(_ small: Tensor, _ weight: Tensor, _ g: ConvGeometry) ->
             lda: g.patchSize, b: channelMajor.pointer + images.lowerBound * area, ldb: g.positions, c: columns.pointer, ldc: width)
         g.fold(columns.pointer, images: images, into: result.pointer)
     }
-    return result.recorded("convTranspose2d", [small, weight]) { ctx in
+    return result.recorded("convTranspose2d", [small, weight] + (bias.map { [$0] } ?? [])) { ctx in
         [
             ctx.needs(0) ? convolve(ctx.gradient, ctx.inputs[1], g) : nil,
             ctx.needs(1) ? convolutionWeightGradient(ctx.gradient, ctx.inputs[0], g) : nil,
-        ]
+        ] + (ctx.inputs.count == 3 ? [ctx.needs(2) ? channelBiasGradient(ctx.gradient) : nil] : [])
     }
 }
 
@@ -241,7 +268,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     let geometry = ConvGeometry(
         batch: x.shape[0], bigChannels: x.shape[1], smallChannels: weight.shape[0], kernelHeight: kh, kernelWidth: kw,
         stride: stride, padding: padding, bigHeight: x.shape[2], bigWidth: x.shape[3], smallHeight: outH, smallWidth: outW)
-    return addingChannelBias(convolve(x, weight, geometry), bias)
+    checkChannelBias(bias, channels: weight.shape[0], op: "conv2d")
+    return convolve(x, weight, geometry, bias: bias)
 }
 
 /// Transposed 2-D convolution, PyTorch's ConvTranspose2d: input [N, C, H, W],
@@ -264,11 +292,11 @@ public func convTranspose2d(
     let geometry = ConvGeometry(
         batch: x.shape[0], bigChannels: weight.shape[1], smallChannels: x.shape[1], kernelHeight: kh, kernelWidth: kw,
         stride: stride, padding: padding, bigHeight: outH, bigWidth: outW, smallHeight: x.shape[2], smallWidth: x.shape[3])
-    return addingChannelBias(convolveTransposed(x, weight, geometry), bias)
+    checkChannelBias(bias, channels: weight.shape[1], op: "convTranspose2d")
+    return convolveTransposed(x, weight, geometry, bias: bias)
 }
 
-private func addingChannelBias(_ y: Tensor, _ bias: Tensor?) -> Tensor {
-    guard let bias else { return y }
-    precondition(bias.shape == [y.shape[1]], shapeMismatch("conv bias", bias.shape, [y.shape[1]], expected: "one bias per output channel"))
-    return y + bias.reshaped([1, y.shape[1], 1, 1])
+private func checkChannelBias(_ bias: Tensor?, channels: Int, op: String) {
+    guard let bias else { return }
+    precondition(bias.shape == [channels], shapeMismatch("\(op) bias", bias.shape, [channels], expected: "one bias per output channel"))
 }

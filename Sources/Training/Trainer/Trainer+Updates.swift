@@ -107,7 +107,9 @@ extension Trainer {
     private func checkFinite(
         _ sync: GradientSynchronizer, elements: Range<Int>, parameters: [(name: String, tensor: Tensor)], network: String
     ) throws {
-        let bad = sync.withFlatValues { values in elements.first { !values[$0].isFinite } }
+        let bad = sync.withFlatValues { values in
+            VectorLoop.firstNonFinite(values.baseAddress! + elements.lowerBound, count: elements.count).map { elements.lowerBound + $0 }
+        }
         if let bad {
             throw TrainingError.nonFinite(step: step + 1, network: network, what: "gradient of '\(parameters[sync.parameterIndex(ofElement: bad)].name)'")
         }
