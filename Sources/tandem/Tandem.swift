@@ -9,7 +9,7 @@ struct Tandem: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tandem",
         abstract: "Data-parallel training of generative adversarial networks over MPI.",
-        subcommands: [TrainCommand.self, SampleCommand.self, SelftestCommand.self, BenchCommand.self, PlotCommand.self, ClassifierCommand.self])
+        subcommands: [TrainCommand.self, SampleCommand.self, EvalCommand.self, SelftestCommand.self, BenchCommand.self, PlotCommand.self, ClassifierCommand.self])
 
     /// Parses the command line and runs it. A failure ends as one line on standard
     /// error and exit code 2. Failures all ranks raise together are printed by rank 0

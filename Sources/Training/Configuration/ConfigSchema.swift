@@ -64,6 +64,10 @@ public enum ConfigSchema {
         key("log.sample_every", "sample-every", .int, .int(500), "Write a sample picture every k steps (0: only at the end)."),
         key("log.checkpoint_every", "checkpoint-every", .int, .int(500), "Write a checkpoint every k steps (0: only at the end)."),
         key("log.keep_checkpoints", "keep-checkpoints", .int, .int(0), "Keep only the newest k checkpoints (0: keep all)."),
+        key("log.eval_every", "eval-every", .int, .int(0), "Evaluate the generator (its EMA when kept) every k steps and at the end (0: never)."),
+
+        key("eval.samples", "eval-samples", .int, .int(2000), "Generated samples per evaluation (and at most this many real ones)."),
+        key("eval.classifier", "classifier", .optional(.string), .null, "Feature classifier (.safetensors from tandem classifier train) for FD and KID on images."),
     ]
 
     private static func key(_ path: String, _ flag: String, _ type: ConfigType, _ value: ConfigValue, _ help: String) -> ConfigKey {

@@ -51,6 +51,8 @@ public struct TrainingConfiguration: Sendable {
     public let sampleEvery: Int
     public let checkpointEvery: Int
     public let keepCheckpoints: Int
+    public let evalEvery: Int
+    public let evaluation: EvaluationSettings
 
     /// Whether the dataset is one of the toy 2-D mixtures (no data file).
     public var isToyDataset: Bool { ["8gaussians", "25gaussians", "swissroll", "ring", "grid"].contains(dataset) }
@@ -102,6 +104,12 @@ public struct TrainingConfiguration: Sendable {
         sampleEvery = try reader.int("log.sample_every", atLeast: 0)
         checkpointEvery = try reader.int("log.checkpoint_every", atLeast: 0)
         keepCheckpoints = try reader.int("log.keep_checkpoints", atLeast: 0)
+        evalEvery = try reader.int("log.eval_every", atLeast: 0)
+        evaluation = EvaluationSettings(
+            samples: try reader.int("eval.samples", atLeast: 2), classifier: try reader.optionalString("eval.classifier"), seed: seed)
+        if evalEvery > 0, !isToyDataset, evaluation.classifier == nil {
+            throw reader.invalid("log.eval_every", "evaluating \(dataset) images needs eval.classifier (--classifier FILE from tandem classifier train)")
+        }
     }
 
     /// Reads typed values and words errors with the key and where its value came from.

@@ -9,6 +9,8 @@ public struct GeneratorSampler {
     public let generator: any Module
     public let step: Int
     public let sampleShape: [Int]
+    /// state.json of the checkpoint the generator came from.
+    public let state: TrainingState
 
     /// Loads the checkpoint of generator step `step` (or the newest valid one) and its
     /// generator, or its moving average with `useEMA`.
@@ -44,6 +46,7 @@ public struct GeneratorSampler {
             throw CheckpointError.mismatch(path: checkpoint.directory.path, reason: "\(error)")
         }
         self.step = checkpoint.state.step
+        state = checkpoint.state
     }
 
     /// `count` latent vectors from (seed, "z.sample"): row i is sample i whatever `count` is.

@@ -56,6 +56,20 @@ extension Trainer {
             }
             progress?.update(step: step, summary: summary, logStep: isLogStep)
 
+            if let evaluator, isLast || step % config.evalEvery == 0 {
+                let results = try evaluator.evaluate(generator: ema == nil ? generator : emaGenerator())
+                var line = JSONLine()
+                line["step"] = step
+                line["time"] = Date().timeIntervalSince(started)
+                line["eval_ema"] = ema != nil
+                for (name, value) in results { line[name] = value }
+                try comm.agree {
+                    try metrics?.append(line)
+                    for (tag, value) in results { try tensorBoard?.addScalar(tag: tag, value: value, step: step) }
+                    try tensorBoard?.flush()
+                }
+                progress?.message("step \(step): " + results.map { "\($0.name.dropFirst(5)) \(String(format: "%.4g", $0.value))" }.joined(separator: "  "))
+            }
             if isLast || (config.sampleEvery > 0 && step % config.sampleEvery == 0) {
                 try comm.agree {
                     guard comm.rank == 0 else { return }

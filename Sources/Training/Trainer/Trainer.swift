@@ -31,6 +31,8 @@ public final class Trainer {
     let generatorSync: GradientSynchronizer
     let criticSync: GradientSynchronizer
     let regularizer: CriticRegularizer
+    /// Measures the generator every `log.eval_every` steps (nil when off).
+    let evaluator: Evaluator?
     let generatorParameters: [(name: String, tensor: Tensor)]
     let criticParameters: [(name: String, tensor: Tensor)]
     /// Generator iterations and critic updates completed.
@@ -97,6 +99,10 @@ public final class Trainer {
             for batchNorm in generator.batchNormLayers { batchNorm.crossReplicaSum = crossReplicaSum(over: comm) }
         }
 
+        let (dataset, latentDimension) = (self.dataset, config.latentDimension)
+        evaluator = config.evalEvery > 0
+            ? try comm.agree { try Evaluator(comm: comm, dataset: dataset, latentDimension: latentDimension, settings: config.evaluation) }
+            : nil
         let runDirectory = self.runDirectory
         try comm.agree {
             if rank == 0 {

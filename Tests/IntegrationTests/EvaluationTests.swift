@@ -1,0 +1,90 @@
+import Foundation
+import XCTest
+
+/// `tandem eval` and evaluation during training: each rank measures its share of the
+/// samples by global index, so 1 and 2 ranks report the same numbers.
+final class EvaluationTests: XCTestCase {
+    private func evalLine(_ output: ProcessOutput, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        XCTAssertEqual(output.status, 0, output.stderr, file: file, line: line)
+        let last = output.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        return try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] ?? [:]
+    }
+
+    func testToyEvaluationIsTheSameOnOneAndTwoRanksAndIsAppendedToTheMetrics() throws {
+        let runs = try TrainingRuns("eval-toy")
+        defer { runs.remove() }
+        let run = try runs.train(
+            "run", ranks: 2, ["--steps", "10", "--batch-size", "64", "--width", "32", "--eval-every", "5", "--eval-samples", "301"])
+        let metrics = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        XCTAssertEqual(metrics.split(separator: "\n").filter { $0.contains("eval_modes_covered") }.count, 2)
+
+        let one = try evalLine(try runs.tandem(ranks: 1, ["eval", "--run-dir", run.path, "--samples", "301"]))
+        let two = try evalLine(try runs.tandem(ranks: 2, ["eval", "--run-dir", run.path, "--samples", "301"]))
+        for key in ["eval_modes_covered", "eval_mode_count", "eval_high_quality_share", "eval_mode_kl", "eval_energy_distance"] {
+            XCTAssertNotNil(one[key], key)
+            XCTAssertEqual(one[key] as? Double, two[key] as? Double, key)
+        }
+        XCTAssertEqual(one["eval_mode_count"] as? Int, 8)
+    }
+
+    func testImageEvaluationWithTheFeatureClassifierAgreesOnOneAndTwoRanks() throws {
+        let runs = try TrainingRuns("eval-images")
+        defer { runs.remove() }
+        let data = runs.directory("digits")
+        try writeLabeledDigits(count: 120, to: data)
+        let classifier = runs.directory("classifier.safetensors")
+        let trained = try runs.tandem(
+            ranks: 1, ["classifier", "train", "--data", data.path, "--out", classifier.path, "--epochs", "1", "--test-fraction", "0.25"])
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        let run = try runs.train(
+            "run", ranks: 2,
+            [
+                "--dataset", "mnist", "--data", data.path, "--model", "dcgan", "--width", "4", "--z-dim", "8", "--steps", "2",
+                "--n-critic", "1", "--batch-size", "8", "--penalty-weight", "10", "--eval-every", "2", "--eval-samples", "40",
+                "--classifier", classifier.path,
+            ])
+        XCTAssertTrue(try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).contains("eval_fd"))
+        let one = try evalLine(try runs.tandem(ranks: 1, ["eval", "--run-dir", run.path, "--samples", "41"]))
+        let two = try evalLine(try runs.tandem(ranks: 2, ["eval", "--run-dir", run.path, "--samples", "41"]))
+        for key in ["eval_fd", "eval_kid", "eval_kid_std", "eval_class_kl"] {
+            let a = try XCTUnwrap(one[key] as? Double, key)
+            let b = try XCTUnwrap(two[key] as? Double, key)
+            XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, abs(a)), key)
+        }
+    }
+
+    func testEvaluatingImagesWithoutAClassifierIsOneClearLine() throws {
+        let runs = try TrainingRuns("eval-no-classifier")
+        defer { runs.remove() }
+        let data = runs.directory("digits")
+        try writeLabeledDigits(count: 16, to: data)
+        let run = try runs.train(
+            "run", ranks: 1,
+            ["--dataset", "mnist", "--data", data.path, "--model", "dcgan", "--width", "4", "--z-dim", "8", "--steps", "1", "--n-critic", "1", "--batch-size", "4"])
+        let output = try runs.tandem(ranks: 2, ["eval", "--run-dir", run.path], timeout: 60)
+        XCTAssertEqual(output.status, 2)
+        XCTAssertEqual(output.errorLines.count, 1, output.stderr)
+        XCTAssertTrue(output.stderr.contains("needs a feature classifier"), output.stderr)
+    }
+
+    /// IDX files of `count` 28x28 digits: class k is a bright bar at a class-specific place.
+    private func writeLabeledDigits(count: Int, to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var images = Data([0, 0, 8, 3])
+        var labels = Data([0, 0, 8, 1])
+        for value in [UInt32(count), 28, 28] { images.append(contentsOf: withUnsafeBytes(of: value.bigEndian, Array.init)) }
+        labels.append(contentsOf: withUnsafeBytes(of: UInt32(count).bigEndian, Array.init))
+        for i in 0..<count {
+            let label = i % 10
+            labels.append(UInt8(label))
+            for y in 0..<28 {
+                for x in 0..<28 {
+                    let onBar = (y / 3 == label % 9) || (x / 3 == (label + i % 3) % 9)
+                    images.append(onBar ? 220 : UInt8((x * 7 + y * 13 + i) % 30))
+                }
+            }
+        }
+        try images.write(to: directory.appendingPathComponent("train-images-idx3-ubyte"))
+        try labels.write(to: directory.appendingPathComponent("train-labels-idx1-ubyte"))
+    }
+}
