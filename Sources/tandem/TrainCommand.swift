@@ -26,6 +26,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let configuration = try RunConfiguration.resolve(configFile: config, flags: settings, resume: resume)
         let options = TrainerOptions(resume: resume, debugChecks: ranks.debug, showProgress: true)
+        StopSignal.install()
         _ = try ranks.run { comm in
             let trainer = try comm.agree { try Trainer(config: configuration, comm: comm, options: options) }
             return try trainer.run().steps

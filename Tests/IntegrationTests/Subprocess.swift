@@ -93,3 +93,65 @@ private final class Collected: @unchecked Sendable {
     var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
     var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
 }
+
+/// A child started in the background, to be signalled or killed while it runs.
+final class BackgroundProcess {
+    let process = Process()
+    private let collected = Collected()
+    private let out = Pipe()
+    private let err = Pipe()
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment.filter { key, _ in
+            !["OMPI_", "PMIX_", "PMI_", "ORTE_", "OPAL_"].contains { key.hasPrefix($0) }
+        }
+        env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+        env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.standardOutput = out
+        process.standardError = err
+        let collected = self.collected
+        out.fileHandleForReading.readabilityHandler = { collected.append(out: $0.availableData) }
+        err.fileHandleForReading.readabilityHandler = { collected.append(err: $0.availableData) }
+        try process.run()
+    }
+
+    /// Waits until `condition` holds (polling), or fails after `timeout` seconds.
+    func wait(until condition: () -> Bool, timeout: TimeInterval, what: String) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            guard Date() < deadline, process.isRunning else {
+                throw TimedOut(arguments: [what], seconds: timeout, stdout: collected.stdout, stderr: collected.stderr)
+            }
+            usleep(20_000)
+        }
+    }
+
+    /// Waits for the child to end (killing it after `timeout` seconds) and returns what it printed.
+    func finish(timeout: TimeInterval = 300) throws -> ProcessOutput {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            process.terminate()
+            usleep(500_000)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            throw TimedOut(arguments: process.arguments ?? [], seconds: timeout, stdout: collected.stdout, stderr: collected.stderr)
+        }
+        process.waitUntilExit()
+        out.fileHandleForReading.readabilityHandler = nil
+        err.fileHandleForReading.readabilityHandler = nil
+        collected.append(out: out.fileHandleForReading.readDataToEndOfFile())
+        collected.append(err: err.fileHandleForReading.readDataToEndOfFile())
+        return ProcessOutput(status: process.terminationStatus, stdout: collected.stdout, stderr: collected.stderr)
+    }
+}
+
+/// Process ids of running processes whose command line contains `pattern`.
+func processIDs(matching pattern: String) throws -> [Int32] {
+    let output = try runProcess(["pgrep", "-f", pattern])
+    return output.stdout.split(separator: "\n").compactMap { Int32($0) }
+}

@@ -82,12 +82,17 @@ public struct CheckpointStore {
                 throw CheckpointError.writeFailed(path: root.appendingPathComponent("latest").path, reason: String(cString: strerror(errno)))
             }
             syncDirectory(root)
+        } catch CheckpointError.writeFailed(let path, let reason) {
+            try? fm.removeItem(at: temporary)
+            // Name the checkpoint the user knows, not the temporary directory it was being written in.
+            let shown = path.replacingOccurrences(of: temporary.path, with: final.path)
+            throw CheckpointError.writeFailed(path: shown, reason: reason + "; the previous checkpoint is intact")
         } catch let error as CheckpointError {
             try? fm.removeItem(at: temporary)
             throw error
         } catch {
             try? fm.removeItem(at: temporary)
-            throw CheckpointError.writeFailed(path: final.path, reason: Self.reason(error))
+            throw CheckpointError.writeFailed(path: final.path, reason: Self.reason(error) + "; the previous checkpoint is intact")
         }
         if keep > 0 { prune(keeping: keep) }
         return final

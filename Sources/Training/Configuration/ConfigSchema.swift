@@ -66,6 +66,9 @@ public enum ConfigSchema {
         key("log.keep_checkpoints", "keep-checkpoints", .int, .int(0), "Keep only the newest k checkpoints (0: keep all)."),
         key("log.eval_every", "eval-every", .int, .int(0), "Evaluate the generator (its EMA when kept) every k steps and at the end (0: never)."),
 
+        key("run.skip_nonfinite", "skip-nonfinite", .int, .int(0), "Skip up to this many updates whose summed gradient is NaN or infinite (agreed by all ranks) before stopping."),
+        key("run.watchdog_timeout", "watchdog-timeout", .float, .float(600), "Seconds without progress after which a rank ends the job, naming itself and any stopped rank (0: never)."),
+
         key("eval.samples", "eval-samples", .int, .int(2000), "Generated samples per evaluation (and at most this many real ones)."),
         key("eval.classifier", "classifier", .optional(.string), .null, "Feature classifier (.safetensors from tandem classifier train) for FD and KID on images."),
     ]

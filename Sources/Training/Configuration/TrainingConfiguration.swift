@@ -52,6 +52,8 @@ public struct TrainingConfiguration: Sendable {
     public let checkpointEvery: Int
     public let keepCheckpoints: Int
     public let evalEvery: Int
+    public let skipNonFinite: Int
+    public let watchdogTimeout: Double
     public let evaluation: EvaluationSettings
 
     /// Whether the dataset is one of the toy 2-D mixtures (no data file).
@@ -105,9 +107,11 @@ public struct TrainingConfiguration: Sendable {
         checkpointEvery = try reader.int("log.checkpoint_every", atLeast: 0)
         keepCheckpoints = try reader.int("log.keep_checkpoints", atLeast: 0)
         evalEvery = try reader.int("log.eval_every", atLeast: 0)
+        skipNonFinite = try reader.int("run.skip_nonfinite", atLeast: 0)
+        watchdogTimeout = Double(try reader.float("run.watchdog_timeout", atLeast: 0))
         evaluation = EvaluationSettings(
             samples: try reader.int("eval.samples", atLeast: 2), classifier: try reader.optionalString("eval.classifier"), seed: seed)
-        if evalEvery > 0, !isToyDataset, evaluation.classifier == nil {
+        if evalEvery > 0, ["mnist", "cifar10"].contains(dataset), evaluation.classifier == nil {
             throw reader.invalid("log.eval_every", "evaluating \(dataset) images needs eval.classifier (--classifier FILE from tandem classifier train)")
         }
     }

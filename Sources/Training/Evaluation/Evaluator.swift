@@ -95,8 +95,7 @@ public final class Evaluator {
     /// indices training uses.
     private func measureRealData() throws {
         if let classifier {
-            let count = dataset.count ?? settings.samples
-            let subset = Array(SeededShuffle.permutation(of: count, seed: settings.seed, purpose: "eval.real").prefix(settings.samples))
+            let subset = realSubset()
             let mine = ShardedSampler.shard(batchSize: subset.count, rank: comm.rank, worldSize: comm.size)
             let images = dataset.batch(at: Array(subset[mine]))
             let features = withoutGradients { classifier.features(images, batchSize: 250) }
@@ -105,8 +104,15 @@ public final class Evaluator {
             let labels = (dataset as? any ImageDataset)?.labels.map { all in subset[mine].map { all[$0] } } ?? classifier.predict(images)
             realClasses = try sumOverRanks(try ClassCounts(labels: labels, classes: classifier.classes))
         } else if comm.rank == 0 {
-            realPoints = dataset.batch(at: Array(1_000_000_000..<(1_000_000_000 + settings.samples))).flattenedBatch()
+            realPoints = dataset.batch(at: realSubset()).flattenedBatch()
         }
+    }
+
+    /// A seeded choice of at most `samples` data indices; a generator's (toy mixture's)
+    /// indices far from those training draws, so the comparison sees fresh samples.
+    private func realSubset() -> [Int] {
+        guard let count = dataset.count else { return Array(1_000_000_000..<(1_000_000_000 + settings.samples)) }
+        return Array(SeededShuffle.permutation(of: count, seed: settings.seed, purpose: "eval.real").prefix(settings.samples))
     }
 
     private func sumOverRanks(_ counts: ModeCounts) throws -> ModeCounts {

@@ -6,6 +6,8 @@ public struct TrainingOutcome: Sendable {
     public let steps: Int
     public let seconds: Double
     public let runDirectory: URL
+    /// True when a signal stopped the run before its last step (a checkpoint was written).
+    public let stoppedEarly: Bool
 }
 
 extension Trainer {
@@ -23,6 +25,7 @@ extension Trainer {
         var lastCheckpoint = -1
 
         while step < config.steps {
+            watchdog.beat(step: step)
             try iterate()
             if options.debugChecks { try checkRanksAgree() }
 
@@ -57,6 +60,7 @@ extension Trainer {
             progress?.update(step: step, summary: summary, logStep: isLogStep)
 
             if let evaluator, isLast || step % config.evalEvery == 0 {
+                watchdog.beat(step: step)
                 let results = try evaluator.evaluate(generator: ema == nil ? generator : emaGenerator())
                 var line = JSONLine()
                 line["step"] = step
@@ -83,6 +87,17 @@ extension Trainer {
                 try writeCheckpoint()
                 lastCheckpoint = step
             }
+            // A stop request on any rank stops every rank here, after the same step.
+            if !isLast, try comm.any(StopSignal.isRequested) {
+                if lastCheckpoint != step { try writeCheckpoint() }
+                progress?.finish()
+                let line = "stopped at step \(step) of \(config.steps) on request; checkpoint \(runDirectory.checkpoints.checkpoint(step: step).path); continue with --resume"
+                say(line)
+                if comm.rank == 0, let marker = ProcessInfo.processInfo.environment["TANDEM_STOP_MARKER"] {
+                    try? Data((line + "\n").utf8).write(to: URL(fileURLWithPath: marker))
+                }
+                return TrainingOutcome(steps: step, seconds: Date().timeIntervalSince(started), runDirectory: runDirectory.url, stoppedEarly: true)
+            }
         }
         if lastCheckpoint != step {
             // Nothing left to train (e.g. resumed at the end): still leave a checkpoint of this state.
@@ -95,11 +110,13 @@ extension Trainer {
             "finished step \(step) of \(config.steps) in \(String(format: "%.1f", seconds)) s on \(comm.size) rank\(comm.size == 1 ? "" : "s")"
                 + "; parameters identical on every rank (hash \(String(UInt64(bitPattern: hash), radix: 16)))"
                 + "; run directory: \(runDirectory.url.path)")
-        return TrainingOutcome(steps: step, seconds: seconds, runDirectory: runDirectory.url)
+        return TrainingOutcome(steps: step, seconds: seconds, runDirectory: runDirectory.url, stoppedEarly: false)
     }
 
     /// Rank 0 writes a checkpoint; a failure stops every rank with the error.
     func writeCheckpoint() throws {
+        watchdog.beat(step: step)
+        defer { watchdog.beat(step: step) }
         try gatherShardedOptimizerState()
         try comm.agree {
             if comm.rank == 0 { try runDirectory.checkpoints.write(checkpointContents(), keep: config.keepCheckpoints) }

@@ -14,7 +14,7 @@ extension Trainer {
         let picture = SamplePicture(
             generator: ema == nil ? generator : emaGenerator(), critic: critic, latentDimension: config.latentDimension,
             sampleShape: dataset.sampleShape, seed: config.seed)
-        let real = dataset.sampleShape.count == 1 ? dataset.batch(at: Array(0..<Self.pictureSamples)) : nil
+        let real = dataset.sampleShape.count == 1 ? dataset.batch(at: Array(0..<min(Self.pictureSamples, dataset.count ?? Self.pictureSamples))) : nil
         return picture.render(real: real)
     }
 

@@ -90,29 +90,39 @@ extension Trainer {
         _ parameters: [(name: String, tensor: Tensor)], with gradients: [Tensor], sync: GradientSynchronizer,
         optimizer: any Optimizer, network: String
     ) throws {
-        guard comm.size > 1 else {
-            let summed = try sync.synchronize(gradients)
-            try checkFinite(sync, elements: sync.ownShard, parameters: parameters, network: network)
-            optimizer.step(gradients: summed)
+        let sharded = comm.size > 1
+        let summed = sharded ? try sync.reduceScatter(gradients) : try sync.synchronize(gradients)
+        // Each rank sees its share of the sum when sharded, so the verdict is agreed across ranks.
+        let local = nonFinite(sync, elements: sync.ownShard, parameters: parameters)
+        if let problem = sharded ? try agreedProblem(local) : local {
+            guard skippedUpdates < config.skipNonFinite else {
+                throw TrainingError.nonFinite(step: step + 1, network: network, what: problem)
+            }
+            skippedUpdates += 1
+            say("warning: step \(step + 1): \(network) \(problem) is not finite; update skipped (\(skippedUpdates) of \(config.skipNonFinite) allowed)")
             return
         }
-        let summed = try sync.reduceScatter(gradients)
-        // Each rank sees only its share of the sum, so the verdict is agreed across ranks.
-        try comm.agree { try checkFinite(sync, elements: sync.ownShard, parameters: parameters, network: network) }
-        optimizer.step(gradients: summed, elements: sync.ownShard)
-        try sync.allgather(parameters.map(\.tensor))
+        if sharded {
+            optimizer.step(gradients: summed, elements: sync.ownShard)
+            try sync.allgather(parameters.map(\.tensor))
+        } else {
+            optimizer.step(gradients: summed)
+        }
     }
 
-    /// Stops at a non-finite summed gradient, naming the step, network and parameter.
-    private func checkFinite(
-        _ sync: GradientSynchronizer, elements: Range<Int>, parameters: [(name: String, tensor: Tensor)], network: String
-    ) throws {
+    /// The first rank's description of a non-finite gradient, on every rank, or nil when all are finite.
+    private func agreedProblem(_ local: String?) throws -> String? {
+        guard try comm.any(local != nil) else { return nil }
+        let messages = try comm.allgatherv(Array((local ?? "").utf8))
+        return messages.first { !$0.isEmpty }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// "gradient of '<parameter>'" for the first NaN or infinity among `elements` of the summed gradient.
+    private func nonFinite(_ sync: GradientSynchronizer, elements: Range<Int>, parameters: [(name: String, tensor: Tensor)]) -> String? {
         let bad = sync.withFlatValues { values in
             VectorLoop.firstNonFinite(values.baseAddress! + elements.lowerBound, count: elements.count).map { elements.lowerBound + $0 }
         }
-        if let bad {
-            throw TrainingError.nonFinite(step: step + 1, network: network, what: "gradient of '\(parameters[sync.parameterIndex(ofElement: bad)].name)'")
-        }
+        return bad.map { "gradient of '\(parameters[sync.parameterIndex(ofElement: $0)].name)'" }
     }
 
     /// Debug mode: a rank's own loss is checked before anything is summed.

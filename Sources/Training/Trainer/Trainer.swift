@@ -35,6 +35,10 @@ public final class Trainer {
     let evaluator: Evaluator?
     let generatorParameters: [(name: String, tensor: Tensor)]
     let criticParameters: [(name: String, tensor: Tensor)]
+    /// Ends the job when this rank stops making progress.
+    let watchdog: Watchdog
+    /// Updates skipped so far for a non-finite gradient (up to `config.skipNonFinite`).
+    var skippedUpdates = 0
     /// Generator iterations and critic updates completed.
     var step = 0
     var criticStep = 0
@@ -103,6 +107,7 @@ public final class Trainer {
         evaluator = config.evalEvery > 0
             ? try comm.agree { try Evaluator(comm: comm, dataset: dataset, latentDimension: latentDimension, settings: config.evaluation) }
             : nil
+        watchdog = try Watchdog(timeout: config.watchdogTimeout, comm: comm)
         let runDirectory = self.runDirectory
         try comm.agree {
             if rank == 0 {
