@@ -1,0 +1,118 @@
+import Foundation
+import XCTest
+
+/// Every kind of bad input a user can give ends with one line on stderr naming the
+/// file, key or flag and what was expected, exit code 2, on every rank: no trace, no
+/// hang, nothing half-written.
+final class BadInputTests: XCTestCase {
+    private struct Case {
+        let name: String
+        let arguments: [String]
+        let message: String
+        var launcher = false
+    }
+
+    func testEveryBadInputEndsWithOneLineAndExitCodeTwo() throws {
+        let runs = try TrainingRuns("bad-inputs")
+        defer { runs.remove() }
+        let fm = FileManager.default
+        func file(_ name: String, _ contents: String) throws -> String {
+            let url = runs.directory(name)
+            try contents.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        func bytes(_ name: String, _ data: [UInt8]) throws -> String {
+            let url = runs.directory(name)
+            try Data(data).write(to: url)
+            return url.path
+        }
+        func npy(_ name: String, header: String, payload: Int) throws -> String {
+            var h = header
+            while (10 + h.count + 1) % 64 != 0 { h += " " }
+            var data = [UInt8]([0x93]) + Array("NUMPY".utf8) + [1, 0]
+            data += withUnsafeBytes(of: UInt16(h.count + 1).littleEndian, Array.init) + Array((h + "\n").utf8)
+            return try bytes(name, data + [UInt8](repeating: 0, count: payload))
+        }
+        func mnist(_ name: String, images: [UInt8]) throws -> String {
+            let directory = runs.directory(name)
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Data(images).write(to: directory.appendingPathComponent("train-images-idx3-ubyte"))
+            return directory.path
+        }
+        let header: (UInt32, [UInt32]) -> [UInt8] = { magic, dims in
+            withUnsafeBytes(of: magic.bigEndian, Array.init) + dims.flatMap { withUnsafeBytes(of: $0.bigEndian, Array.init) }
+        }
+        // A finished run, then copies of it with damaged checkpoints.
+        let run = try runs.train("good", ranks: 1, ["--steps", "2", "--width", "8", "--batch-size", "8"])
+        let allCorrupt = runs.directory("all-corrupt")
+        try fm.copyItem(at: run, to: allCorrupt)
+        try Data("{".utf8).write(to: allCorrupt.appendingPathComponent("checkpoints/step-0000002/state.json"))
+        let noCheckpoints = runs.directory("fresh")
+        try fm.createDirectory(at: noCheckpoints, withIntermediateDirectories: true)
+        try fm.copyItem(at: run.appendingPathComponent("config.yaml"), to: noCheckpoints.appendingPathComponent("config.yaml"))
+        let blocker = try file("plain-file", "x")
+
+        let cases: [Case] = [
+            // Configuration files and keys.
+            Case(name: "unknown key", arguments: ["train", "--config", try file("a.yaml", "loss:\n  penalty_wieght: 1\n")], message: "unknown key 'loss.penalty_wieght' (did you mean 'loss.penalty_weight'?)"),
+            Case(name: "unknown section", arguments: ["train", "--config", try file("b.yaml", "optimiser:\n  critic: {lr: 1}\n")], message: "unknown key 'optimiser'"),
+            Case(name: "wrong type", arguments: ["train", "--config", try file("c.yaml", "train:\n  batch_size: big\n")], message: "train.batch_size: expected a whole number, got 'big'"),
+            Case(name: "not a mapping", arguments: ["train", "--config", try file("d.yaml", "- 1\n- 2\n")], message: "the top level must be a mapping"),
+            Case(name: "invalid YAML", arguments: ["train", "--config", try file("e.yaml", "train: {steps: [1,\n")], message: "not valid YAML"),
+            Case(name: "missing config", arguments: ["train", "--config", "/nonexistent/x.yaml"], message: "/nonexistent/x.yaml: cannot read the config file: no such file"),
+            Case(name: "bad choice", arguments: ["train", "--objective", "wgan"], message: "--objective: loss.objective: expected one of wasserstein, hinge"),
+            Case(name: "negative learning rate", arguments: ["train", "--lr-g", "-1e-4"], message: "optimizer.generator.lr: must be positive"),
+            Case(name: "beta out of range", arguments: ["train", "--betas-d", "0.5,1.5"], message: "optimizer.critic.betas: each beta must be in [0, 1)"),
+            Case(name: "zero critic steps", arguments: ["train", "--n-critic", "0"], message: "train.n_critic: must be at least 1, got 0"),
+            Case(name: "EMA decay of one", arguments: ["train", "--ema-decay", "1"], message: "train.ema_decay: must be in [0, 1)"),
+            Case(name: "batch smaller than ranks", arguments: ["train", "--batch-size", "1"], message: "train.batch_size: 1 is smaller than the 2 ranks"),
+            Case(name: "images without classifier", arguments: ["train", "--dataset", "mnist", "--data", "/tmp", "--eval-every", "5"], message: "needs eval.classifier"),
+            // Flags.
+            Case(name: "unknown flag", arguments: ["train", "--stpes", "3"], message: "unknown option '--stpes' (did you mean '--steps'?)"),
+            Case(name: "flag without value", arguments: ["train", "--lr-d"], message: "option '--lr-d' needs a value"),
+            Case(name: "bad --set", arguments: ["train", "--set", "train.steps"], message: "expected key.path=value"),
+            Case(name: "unknown --set key", arguments: ["train", "--set", "train.stepz=3"], message: "unknown key 'train.stepz'"),
+            Case(name: "emulate without debug", arguments: ["train", "--emulate-ranks", "2"], message: "--emulate-ranks needs --debug"),
+            Case(name: "sample bad extension", arguments: ["sample", "--run-dir", run.path, "--out", "x.txt"], message: "--out must end in .npy or .png"),
+            // Data files.
+            Case(name: "missing data directory", arguments: ["train", "--dataset", "mnist", "--data", "/nonexistent/mnist"], message: "/nonexistent/mnist"),
+            Case(name: "wrong IDX magic", arguments: ["train", "--dataset", "mnist", "--data", try mnist("magic", images: header(0x0000_0802, [1, 28, 28]) + [UInt8](repeating: 0, count: 784))], message: "magic"),
+            Case(name: "truncated IDX", arguments: ["train", "--dataset", "mnist", "--data", try mnist("short", images: header(0x0000_0803, [10, 28, 28]) + [UInt8](repeating: 0, count: 100))], message: "truncated"),
+            Case(name: "wrong image size", arguments: ["train", "--dataset", "mnist", "--model", "mlp", "--data", try mnist("size", images: header(0x0000_0803, [2, 27, 28]) + [UInt8](repeating: 0, count: 2 * 27 * 28))], message: "27"),
+            Case(name: "npy bad dtype", arguments: ["train", "--dataset", "npy", "--data", try npy("f.npy", header: "{'descr': '<f8', 'fortran_order': False, 'shape': (4, 2), }", payload: 64)], message: "<f8"),
+            Case(name: "npy Fortran order", arguments: ["train", "--dataset", "npy", "--data", try npy("g.npy", header: "{'descr': '<f4', 'fortran_order': True, 'shape': (4, 2), }", payload: 32)], message: "fortran"),
+            Case(name: "npy garbage", arguments: ["train", "--dataset", "npy", "--data", try bytes("h.npy", Array("not numpy at all".utf8))], message: "h.npy"),
+            Case(name: "dcgan on points", arguments: ["train", "--model", "dcgan"], message: "model.kind: dcgan needs 28x28 or 32x32 images"),
+            // Checkpoints and run directories.
+            Case(name: "all checkpoints corrupt", arguments: ["train", "--run-dir", allCorrupt.path, "--resume"], message: "no valid checkpoint to resume from"),
+            Case(name: "resume into another shape", arguments: ["train", "--run-dir", run.path, "--resume", "--width", "16"], message: "does not fit this run"),
+            Case(name: "sample without checkpoints", arguments: ["sample", "--run-dir", noCheckpoints.path, "--out", "x.npy"], message: "no valid checkpoint"),
+            Case(name: "sample missing step", arguments: ["sample", "--run-dir", run.path, "--step", "7", "--out", "x.npy"], message: "step-0000007"),
+            Case(name: "eval without run", arguments: ["eval", "--run-dir", "/nonexistent/run"], message: "/nonexistent/run/config.yaml"),
+            Case(name: "unwritable run directory", arguments: ["train", "--run-dir", blocker + "/run"], message: "cannot write"),
+            Case(name: "resume without run directory", arguments: ["train", "--resume"], message: "--resume needs the run directory"),
+            // The launcher.
+            Case(name: "launcher unknown option", arguments: ["--ranks-per-host", "2", "train"], message: "unknown option '--ranks-per-host'", launcher: true),
+            Case(name: "launcher zero ranks", arguments: ["-n", "0", "train"], message: "-n must be at least 1", launcher: true),
+            Case(name: "launcher missing hostfile", arguments: ["--hostfile", "/nonexistent/hosts", "train"], message: "does not exist", launcher: true),
+            Case(name: "launcher restarts without run dir", arguments: ["--max-restarts", "2", "train"], message: "--max-restarts needs train --run-dir", launcher: true),
+            Case(name: "launcher debug with ranks", arguments: ["--debug", "-n", "2", "train"], message: "--debug runs one process", launcher: true),
+        ]
+        XCTAssertGreaterThanOrEqual(cases.count, 25)
+        for test in cases {
+            let output: ProcessOutput
+            if test.launcher {
+                output = try runProcess([Package.launcher] + test.arguments, environment: ["TANDEM_BINARY": try Package.binary()], timeout: 60)
+            } else {
+                output = try runs.tandem(ranks: 2, test.arguments, timeout: 60)
+            }
+            XCTAssertEqual(output.status, 2, "\(test.name): \(output.stderr)")
+            XCTAssertEqual(output.errorLines.count, 1, "\(test.name): expected one line, got: \(output.stderr)")
+            XCTAssertTrue(output.stderr.contains(test.message), "\(test.name): expected '\(test.message)' in: \(output.stderr)")
+            XCTAssertFalse(output.stderr.contains("Fatal error") || output.stderr.contains("Backtrace"), "\(test.name): \(output.stderr)")
+        }
+        // Nothing half-written anywhere in the scratch directory.
+        let leftovers = fm.enumerator(atPath: runs.scratch.path)?.compactMap { $0 as? String }.filter { $0.contains(".tmp-") || $0.hasSuffix(".latest.tmp") } ?? []
+        XCTAssertEqual(leftovers, [])
+    }
+}

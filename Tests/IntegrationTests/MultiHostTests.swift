@@ -1,0 +1,66 @@
+import Foundation
+import XCTest
+
+/// Two "hosts" on one machine: Linux network namespaces joined by a veth link, each
+/// with its own address, and OpenMPI's rsh agent replaced by a script that enters the
+/// other namespace instead of ssh. A run over TCP between them through
+/// `./launch --hosts` must end with the parameters of the same run on one host.
+final class MultiHostTests: XCTestCase {
+    func testARunAcrossTwoNetworkNamespacesOverTCPEqualsTheSingleHostRun() throws {
+        let runs = try TrainingRuns("multihost")
+        defer { runs.remove() }
+        let id = getpid() % 10_000
+        let subnet = "10.\(100 + Int(id) % 100).\(Int(id) / 100 % 250).0"
+        let prefix = String(subnet.dropLast(2))
+        let (first, second) = ("\(prefix).1", "\(prefix).2")
+        let (h1, h2) = ("tandem-a\(id)", "tandem-b\(id)")
+        guard try runProcess(["ip", "netns", "add", h1]).status == 0 else {
+            throw XCTSkip("cannot create network namespaces here (needs root and iproute2); multi-host run not tested")
+        }
+        defer {
+            _ = try? runProcess(["ip", "netns", "del", h1])
+            _ = try? runProcess(["ip", "netns", "del", h2])
+        }
+        let setup: [[String]] = [
+            ["ip", "netns", "add", h2],
+            ["ip", "link", "add", "va\(id)", "netns", h1, "type", "veth", "peer", "name", "vb\(id)", "netns", h2],
+            ["ip", "-n", h1, "addr", "add", "\(first)/24", "dev", "va\(id)"],
+            ["ip", "-n", h2, "addr", "add", "\(second)/24", "dev", "vb\(id)"],
+            ["ip", "-n", h1, "link", "set", "lo", "up"], ["ip", "-n", h2, "link", "set", "lo", "up"],
+            ["ip", "-n", h1, "link", "set", "va\(id)", "up"], ["ip", "-n", h2, "link", "set", "vb\(id)", "up"],
+        ]
+        for command in setup {
+            let output = try runProcess(command)
+            XCTAssertEqual(output.status, 0, "\(command.joined(separator: " ")): \(output.stderr)")
+        }
+        // OpenMPI calls the agent as `AGENT HOST COMMAND...`: run the command inside that host's namespace.
+        let agent = runs.directory("enter-host.sh")
+        try """
+            #!/bin/sh
+            host=$1; shift
+            case $host in
+              \(first)) ns=\(h1);;
+              \(second)) ns=\(h2);;
+              *) echo "enter-host: unknown host $host" >&2; exit 1;;
+            esac
+            exec ip netns exec $ns /bin/sh -c "$*"
+            """.write(to: agent, atomically: true, encoding: .utf8)
+        chmod(agent.path, 0o755)
+
+        let arguments = ["--steps", "20", "--batch-size", "64", "--width", "64", "--log-every", "10"]
+        let local = try runs.train("local", ranks: 2, arguments)
+        let remote = runs.directory("two-hosts")
+        let mpiArguments = "--mca plm_rsh_agent \(agent.path) --mca btl tcp,self --mca btl_tcp_if_include \(subnet)/24 --mca oob_tcp_if_include \(subnet)/24"
+        let output = try runProcess(
+            ["ip", "netns", "exec", h1, Package.launcher, "--hosts", "\(first):1,\(second):1", "--mpi-args", mpiArguments, "train", "--run-dir", remote.path]
+                + arguments,
+            environment: ["TANDEM_BINARY": try Package.binary()], timeout: 180)
+        XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
+        XCTAssertTrue(output.stdout.contains("on 2 ranks; parameters identical on every rank"), output.stdout)
+        for network in ["generator", "critic"] {
+            let distance = SafeTensorsFile.relativeDistance(
+                try runs.checkpointFile(local, step: 20, network), try runs.checkpointFile(remote, step: 20, network))
+            XCTAssertLessThanOrEqual(distance, 1e-6, network)
+        }
+    }
+}
