@@ -10,7 +10,7 @@ struct AllreduceBenchCommand: ParsableCommand {
 
     @Option(help: "Smallest message in bytes.") var minBytes = 4 << 10
     @Option(help: "Largest message in bytes (sizes double from the smallest).") var maxBytes = 64 << 20
-    @Option(help: "Timed repetitions per size and path (0: about 0.3 s per size).") var iterations = 0
+    @Option(help: "Timed repetitions per size and path (0: at least 30, more for small messages).") var iterations = 0
 
     func validate() throws {
         guard minBytes >= 4, maxBytes >= minBytes else {
@@ -24,7 +24,7 @@ struct AllreduceBenchCommand: ParsableCommand {
         let bench = AllreduceBenchmark(comm: comm)
         var bytes = minBytes
         while bytes <= maxBytes {
-            let rounds = iterations > 0 ? iterations : max(10, min(2000, (32 << 20) / bytes))
+            let rounds = iterations > 0 ? iterations : max(30, min(2000, (32 << 20) / bytes))
             let result = try bench.measure(bytes: bytes, iterations: rounds)
             if comm.rank == 0 {
                 // Bus bandwidth: what each rank's link carries in a ring allreduce, 2(n-1)/n of the message.
