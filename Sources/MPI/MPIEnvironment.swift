@@ -49,12 +49,4 @@ public enum MPIEnvironment {
         MPI_Comm_size(tandem_mpi_comm_world(), &size)
         if size > 1 { MPI_Abort(tandem_mpi_comm_world(), code) }
     }
-
-    /// True when this process was started by an MPI launcher (mpirun, srun) with more than one rank.
-    public static var launchedWithSeveralRanks: Bool {
-        for name in ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "SLURM_NTASKS"] {
-            if let value = getenv(name).map({ String(cString: $0) }), let n = Int(value), n > 1 { return true }
-        }
-        return false
-    }
 }

@@ -36,15 +36,7 @@ func runProcess(
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
-    // The test process may itself be an MPI singleton: its launcher variables must not
-    // reach a child mpirun, which would take itself for a rank of this process's job.
-    var env = ProcessInfo.processInfo.environment.filter { key, _ in
-        !["OMPI_", "PMIX_", "PMI_", "ORTE_", "OPAL_"].contains { key.hasPrefix($0) }
-    }
-    env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
-    env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
+    process.environment = childEnvironment(adding: environment)
     if let directory { process.currentDirectoryURL = directory }
     let out = Pipe()
     let err = Pipe()
@@ -71,6 +63,18 @@ func runProcess(
     collected.append(out: out.fileHandleForReading.readDataToEndOfFile())
     collected.append(err: err.fileHandleForReading.readDataToEndOfFile())
     return ProcessOutput(status: process.terminationStatus, stdout: collected.stdout, stderr: collected.stderr)
+}
+
+/// This process's environment for a child, plus `extra`. The test process may itself be
+/// an MPI singleton: its launcher variables must not reach a child mpirun, which would
+/// take itself for a rank of this process's job.
+private func childEnvironment(adding extra: [String: String]) -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment.filter { key, _ in
+        !["OMPI_", "PMIX_", "PMI_", "ORTE_", "OPAL_"].contains { key.hasPrefix($0) }
+    }
+    environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+    environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+    return environment.merging(extra) { $1 }
 }
 
 /// A child that was still running at its deadline (a hang is a failure, never a wait).
@@ -104,13 +108,7 @@ final class BackgroundProcess {
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment.filter { key, _ in
-            !["OMPI_", "PMIX_", "PMI_", "ORTE_", "OPAL_"].contains { key.hasPrefix($0) }
-        }
-        env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
-        env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        process.environment = childEnvironment(adding: environment)
         process.standardOutput = out
         process.standardError = err
         let collected = self.collected

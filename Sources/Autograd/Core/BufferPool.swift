@@ -50,9 +50,6 @@ final class BufferPool: Sendable {
         }
         UnsafeMutableRawPointer(buffer).deallocate()
     }
-
-    /// Bytes currently held in free lists (for tests and memory reports).
-    var pooledBytes: Int { state.withLock { $0.bytes } }
 }
 
 /// The memory behind one or more tensors (views share it).

@@ -49,9 +49,4 @@ extension Tensor {
         requiresGrad = true
         return self
     }
-
-    /// Makes this freshly created tensor a leaf that requires gradients.
-    func markRequiresGrad() {
-        requiresGrad = true
-    }
 }
