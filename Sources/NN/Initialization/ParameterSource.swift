@@ -20,4 +20,18 @@ struct ParameterSource {
     func parameter(_ tensorName: String, shape: [Int], initializer: Initializer, fans: Fans) -> Tensor {
         initializer.values(shape: shape, fans: fans, stream: stream(for: tensorName)).requiringGrad()
     }
+
+    /// A weight of `weightShape` and, when `withBias`, a bias of `biasCount` values, drawn
+    /// as PyTorch's layers draw them: the bias from the weight's fans (its default
+    /// initializer unless one is given).
+    func weightAndBias(
+        weightShape: [Int], biasCount: Int, withBias: Bool, initializer: Initializer, biasInitializer: Initializer?
+    ) -> (weight: Tensor, bias: Tensor?) {
+        let fans = Fans(weightShape: weightShape)
+        let weight = parameter("weight", shape: weightShape, initializer: initializer, fans: fans)
+        let bias = withBias
+            ? parameter("bias", shape: [biasCount], initializer: biasInitializer ?? initializer.defaultBiasInitializer, fans: fans)
+            : nil
+        return (weight, bias)
+    }
 }

@@ -17,16 +17,9 @@ public final class Conv2d: WeightedLayer {
         initializer: Initializer = .pytorchDefault, biasInitializer: Initializer? = nil, seed: UInt64 = 0,
         name: String = ""
     ) {
-        let source = ParameterSource(seed: seed, layerName: name)
-        let shape = [outChannels, inChannels, kernelSize, kernelSize]
-        let fans = Fans(weightShape: shape)
-        weight = source.parameter("weight", shape: shape, initializer: initializer, fans: fans)
-        self.bias =
-            bias
-            ? source.parameter(
-                "bias", shape: [outChannels], initializer: biasInitializer ?? initializer.defaultBiasInitializer,
-                fans: fans)
-            : nil
+        (weight, self.bias) = ParameterSource(seed: seed, layerName: name).weightAndBias(
+            weightShape: [outChannels, inChannels, kernelSize, kernelSize], biasCount: outChannels, withBias: bias,
+            initializer: initializer, biasInitializer: biasInitializer)
         self.stride = stride
         self.padding = padding
     }

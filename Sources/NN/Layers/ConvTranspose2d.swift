@@ -21,16 +21,9 @@ public final class ConvTranspose2d: WeightedLayer {
         bias: Bool = true, initializer: Initializer = .pytorchDefault, biasInitializer: Initializer? = nil,
         seed: UInt64 = 0, name: String = ""
     ) {
-        let source = ParameterSource(seed: seed, layerName: name)
-        let shape = [inChannels, outChannels, kernelSize, kernelSize]
-        let fans = Fans(weightShape: shape)
-        weight = source.parameter("weight", shape: shape, initializer: initializer, fans: fans)
-        self.bias =
-            bias
-            ? source.parameter(
-                "bias", shape: [outChannels], initializer: biasInitializer ?? initializer.defaultBiasInitializer,
-                fans: fans)
-            : nil
+        (weight, self.bias) = ParameterSource(seed: seed, layerName: name).weightAndBias(
+            weightShape: [inChannels, outChannels, kernelSize, kernelSize], biasCount: outChannels, withBias: bias, initializer: initializer,
+            biasInitializer: biasInitializer)
         self.stride = stride
         self.padding = padding
         self.outputPadding = outputPadding

@@ -16,15 +16,9 @@ public final class Linear: WeightedLayer {
         inputs: Int, outputs: Int, bias: Bool = true, initializer: Initializer = .pytorchDefault,
         biasInitializer: Initializer? = nil, seed: UInt64 = 0, name: String = ""
     ) {
-        let source = ParameterSource(seed: seed, layerName: name)
-        let shape = [outputs, inputs]
-        let fans = Fans(weightShape: shape)
-        weight = source.parameter("weight", shape: shape, initializer: initializer, fans: fans)
-        self.bias =
-            bias
-            ? source.parameter(
-                "bias", shape: [outputs], initializer: biasInitializer ?? initializer.defaultBiasInitializer, fans: fans)
-            : nil
+        (weight, self.bias) = ParameterSource(seed: seed, layerName: name).weightAndBias(
+            weightShape: [outputs, inputs], biasCount: outputs, withBias: bias, initializer: initializer,
+            biasInitializer: biasInitializer)
     }
 
     public func forward(_ input: Tensor, weight: Tensor) -> Tensor {
