@@ -26,26 +26,32 @@ let package = Package(
         // Bottom to top: arrows point down only.
         .target(name: "MPI", dependencies: ["CMPI"]),
         .target(name: "Autograd", dependencies: ["CBLAS"], swiftSettings: numericSettings),
+        .target(name: "Formats", dependencies: ["Autograd", "CZlib"]),
         .target(name: "NN", dependencies: ["Autograd"], swiftSettings: numericSettings),
         .target(name: "GAN", dependencies: ["NN", "Autograd"], swiftSettings: numericSettings),
-        .target(name: "Data", dependencies: ["Autograd", "CZlib"], swiftSettings: numericSettings),
+        .target(name: "Data", dependencies: ["Autograd", "Formats"], swiftSettings: numericSettings),
+        .target(name: "Plot", dependencies: ["Autograd", "Formats"], swiftSettings: numericSettings),
         .target(
             name: "Training",
-            dependencies: ["MPI", "Autograd", "NN", "GAN", "Data", .product(name: "Yams", package: "Yams")],
+            dependencies: ["MPI", "Autograd", "Formats", "NN", "GAN", "Data", "Plot", .product(name: "Yams", package: "Yams")],
             swiftSettings: numericSettings),
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "MPI", "Autograd", "NN", "GAN", "Data", "Training",
+                "MPI", "Autograd", "Formats", "NN", "GAN", "Data", "Plot", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Helpers the tests share (scratch directories, an independent zlib).
+        .target(name: "TestSupport", dependencies: ["CZlib"], path: "Tests/Support"),
         .testTarget(name: "MPITests", dependencies: ["MPI", "CMPI"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Autograd"]),
         .testTarget(name: "GANTests", dependencies: ["GAN", "NN", "Autograd"]),
-        .testTarget(name: "DataTests", dependencies: ["Data", "Autograd"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "MPI", "GAN", "NN", "Data", "Autograd"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Autograd", "TestSupport"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Formats", "Autograd", "TestSupport"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot", "Formats", "Data", "Autograd", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "MPI", "Formats", "GAN", "NN", "Data", "Plot", "Autograd", "TestSupport"]),
         .testTarget(name: "IntegrationTests"),
     ]
 )

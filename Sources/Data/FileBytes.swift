@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// Reads whole data files, telling a missing file from an unreadable one, and
@@ -20,15 +21,20 @@ enum FileBytes {
         } catch {
             throw DataError.ioFailed(path: path, reason: "cannot be read: \(error.localizedDescription)")
         }
-        return Gzip.isCompressed(raw) ? try Gzip.decompress(raw, path: path) : raw
+        guard Gzip.isCompressed(raw) else { return raw }
+        do {
+            return try Gzip.decompress(raw)
+        } catch {
+            throw DataError.badGzip(path: path, reason: error.reason)
+        }
     }
 
     /// Writes `bytes` to `url` through a temporary file and a rename, so readers never see half a file.
     static func write(_ bytes: [UInt8], to url: URL) throws {
         do {
-            try Foundation.Data(bytes).write(to: url, options: .atomic)
+            try AtomicFile.write(bytes, to: url)
         } catch {
-            throw DataError.ioFailed(path: url.relativePath, reason: "cannot be written: \(error.localizedDescription)")
+            throw DataError.ioFailed(path: error.path, reason: "cannot be written: \(error.reason)")
         }
     }
 

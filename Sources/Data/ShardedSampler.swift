@@ -45,11 +45,7 @@ public final class ShardedSampler: Sendable {
     /// Positions in a global batch of `batchSize` that `rank` takes: contiguous,
     /// sizes differing by at most one (the first batchSize % worldSize ranks take one more).
     public static func shard(batchSize: Int, rank: Int, worldSize: Int) -> Range<Int> {
-        precondition(worldSize >= 1 && rank >= 0 && rank < worldSize, "shard: rank \(rank) outside 0..<\(worldSize)")
-        let base = batchSize / worldSize
-        let extra = batchSize % worldSize
-        let start = rank * base + min(rank, extra)
-        return start..<(start + base + (rank < extra ? 1 : 0))
+        BalancedSplit.range(rank, of: worldSize, total: batchSize)
     }
 
     /// Batches in one epoch; nil for a generator.

@@ -14,7 +14,7 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .short, help: "Number of samples.") var n: Int = 64
     @Option(help: "Output file: .npy for the samples themselves, .png for a picture.") var out: String
     @Option(help: "Seed of the latent vectors (default: the run's seed).") var seed: UInt64?
-    @Option(help: "Also write the latent vectors used to this .npy file.") var zOut: String?
+    @Option(help: "Also write the random inputs used (latent vectors, or a generator-free method's source samples) to this .npy file.") var zOut: String?
     @Flag(help: "Accepted for symmetry with other commands; sampling never needs MPI.") var debug = false
 
     func validate() throws {
@@ -26,8 +26,8 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         // Sampling is one process's work; under mpirun the other ranks have nothing to do.
         guard LaunchEnvironment.rank == 0 else { return }
-        let sampler = try GeneratorSampler(runDirectory: RunDirectory(url: URL(fileURLWithPath: runDir)), step: step, useEMA: ema)
-        let written = try sampler.write(count: n, seed: seed, to: URL(fileURLWithPath: out), latentsTo: zOut.map(URL.init(fileURLWithPath:)))
+        let sampler = try RunSampler(runDirectory: RunDirectory(url: URL(fileURLWithPath: runDir)), step: step, averaged: ema)
+        let written = try sampler.write(count: n, seed: seed, to: URL(fileURLWithPath: out), inputsTo: zOut.map(URL.init(fileURLWithPath:)))
         print("wrote \(n) samples of step \(sampler.step)\(ema ? " (EMA)" : "") to \(written.path)")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MPI
+import Training
 
 /// `tandem selftest`: every collective, every element type, checked on every rank.
 struct SelftestCommand: ParsableCommand {

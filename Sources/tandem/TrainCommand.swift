@@ -18,14 +18,26 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue from the run directory's newest valid checkpoint (any number of ranks).")
     var resume = false
 
+    @Flag(help: "Start a new run in a run directory that holds one, moving the earlier run to <dir>.replaced-<time>.")
+    var startOver = false
+
+    @Flag(help: "With --resume: allow keys that define the run (seed, method, data.*, model.*, train.batch_size) to differ from the run's.")
+    var allowChangedKeys = false
+
     @OptionGroup var ranks: RankOptions
 
     @Argument(parsing: .allUnrecognized, help: "Configuration flags, e.g. --dataset 25gaussians --lr-d 3e-4 --set loss.penalty_every=4")
     var settings: [String] = []
 
+    func validate() throws {
+        if startOver && resume { throw ValidationError("--start-over and --resume exclude each other") }
+        if allowChangedKeys && !resume { throw ValidationError("--allow-changed-keys only applies with --resume") }
+    }
+
     func run() throws {
-        let configuration = try RunConfiguration.resolve(configFile: config, flags: settings, resume: resume)
-        let options = TrainerOptions(resume: resume, debugChecks: ranks.debug, showProgress: true)
+        let (configuration, changes) = try RunConfiguration.resolve(configFile: config, flags: settings, resume: resume, allowChangedKeys: allowChangedKeys)
+        if LaunchEnvironment.rank == 0 { changes.forEach { print($0) } }
+        let options = TrainerOptions(resume: resume, debugChecks: ranks.debug, showProgress: true, startOver: startOver)
         StopSignal.install()
         _ = try ranks.run { comm in
             let trainer = try comm.agree { try Trainer(config: configuration, comm: comm, options: options) }

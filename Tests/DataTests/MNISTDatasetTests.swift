@@ -1,3 +1,5 @@
+import TestSupport
+import Formats
 import Autograd
 import Data
 import Foundation

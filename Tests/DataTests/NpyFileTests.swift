@@ -1,3 +1,4 @@
+import TestSupport
 import Autograd
 import Data
 import Foundation

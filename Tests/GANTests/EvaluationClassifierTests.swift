@@ -1,5 +1,6 @@
 import Autograd
 import GAN
+import NN
 import XCTest
 
 final class EvaluationClassifierTests: XCTestCase {

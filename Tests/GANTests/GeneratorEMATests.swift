@@ -4,7 +4,7 @@ import NN
 import XCTest
 
 final class GeneratorEMATests: XCTestCase {
-    private func makeParameters() -> [(name: String, tensor: Tensor)] {
+    private func makeParameters() -> NamedTensors {
         [(name: "0.weight", tensor: Tensor([1, 2]).requiringGrad()), (name: "0.bias", tensor: Tensor([-4]).requiringGrad())]
     }
 

@@ -100,6 +100,6 @@ func assertClose(
 }
 
 /// The names and shapes of a list of named tensors, for comparing with PyTorch's state_dict.
-func namesAndShapes(_ list: [(name: String, tensor: Tensor)]) -> [String] {
+func namesAndShapes(_ list: NamedTensors) -> [String] {
     list.map { "\($0.name) \($0.tensor.shape)" }
 }

@@ -5,7 +5,7 @@ import XCTest
 /// Two parameters ("a" [3], "b" [2, 2]) and two steps of fixed gradients. Expected values
 /// are torch.optim's after each step with the same settings (first steps also by hand).
 final class OptimizerTests: XCTestCase {
-    private func makeParameters() -> [(name: String, tensor: Tensor)] {
+    private func makeParameters() -> NamedTensors {
         [
             (name: "a", tensor: Tensor([0.5, -1, 2]).requiringGrad()),
             (name: "b", tensor: Tensor(shape: [2, 2], scalars: [0.25, -0.75, 1.5, 0]).requiringGrad()),
@@ -19,7 +19,7 @@ final class OptimizerTests: XCTestCase {
 
     /// Runs both steps and checks "a" and "b" after each; `between` runs after the first step.
     private func assertSteps(
-        _ make: ([(name: String, tensor: Tensor)]) throws -> any Optimizer, _ expected: [([Float], [Float])],
+        _ make: (NamedTensors) throws -> any Optimizer, _ expected: [([Float], [Float])],
         between: (any Optimizer) -> Void = { _ in }, file: StaticString = #filePath, line: UInt = #line
     ) throws {
         let parameters = makeParameters()
@@ -149,7 +149,7 @@ final class OptimizerTests: XCTestCase {
 
     /// A run interrupted after step 1 and resumed from saved state continues exactly.
     func testStateRoundTripResumesIdentically() throws {
-        let makers: [([(name: String, tensor: Tensor)]) throws -> any Optimizer] = [
+        let makers: [(NamedTensors) throws -> any Optimizer] = [
             { try Adam(parameters: $0, learningRate: 1e-2, betas: (0.5, 0.9)) },
             { try SGD(parameters: $0, learningRate: 0.1, momentum: 0.9, nesterov: true) },
             { try RMSprop(parameters: $0, learningRate: 1e-2, momentum: 0.5, centered: true) },
@@ -159,7 +159,7 @@ final class OptimizerTests: XCTestCase {
             let optimizer = try make(original)
             optimizer.step(gradients: gradientSteps[0])
             let saved = Dictionary(uniqueKeysWithValues: optimizer.stateTensors().map { ($0.name, $0.tensor.copy()) })
-            let resumedParameters = original.map { (name: $0.name, tensor: $0.tensor.requiringGrad()) }
+            let resumedParameters = NamedTensors(original.map { (name: $0.name, tensor: $0.tensor.requiringGrad()) })
             let resumed = try make(resumedParameters)
             try resumed.loadState(saved)
             XCTAssertEqual(resumed.stepCount, 1)

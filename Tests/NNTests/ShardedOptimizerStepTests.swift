@@ -5,7 +5,7 @@ import XCTest
 /// Splitting one update into element ranges (as a data-parallel trainer does across
 /// its ranks) changes nothing: the pieces together equal the whole update.
 final class ShardedOptimizerStepTests: XCTestCase {
-    private func parameters() -> [(name: String, tensor: Tensor)] {
+    private func parameters() -> NamedTensors {
         [
             ("0.weight", Tensor(shape: [3, 4], scalars: (0..<12).map { Float($0) * 0.1 - 0.5 }).requiringGrad()),
             ("0.bias", Tensor([0.2, -0.1, 0.3]).requiringGrad()),
@@ -21,19 +21,21 @@ final class ShardedOptimizerStepTests: XCTestCase {
         ]
     }
 
-    /// One optimizer per piece (as each rank has its own), all on the same parameters:
+    /// One optimizer per piece (as each rank has its own), all on the same flat parameters:
     /// each updates only its piece, once per step. Together they must equal one
     /// optimizer updating everything, parameters and (piece by piece) state alike.
-    private func assertSplitStepsMatchWholeSteps(_ make: ([(name: String, tensor: Tensor)]) throws -> any Optimizer) throws {
+    private func assertSplitStepsMatchWholeSteps(_ make: (FlatParameters) throws -> any Optimizer) throws {
         let whole = parameters()
         let split = parameters()
-        let wholeOptimizer = try make(whole)
+        let wholeOptimizer = try make(FlatParameters(whole))
         // 18 elements in all (12 + 3 + 3), cut inside parameters and at a boundary.
         let pieces = [0..<5, 5..<12, 12..<13, 13..<18]
-        let pieceOptimizers = try pieces.map { _ in try make(split) }
+        let splitFlat = FlatParameters(split)
+        let pieceOptimizers = try pieces.map { _ in try make(splitFlat) }
         for step in 0..<3 {
             wholeOptimizer.step(gradients: gradients(step: step))
-            for (piece, optimizer) in zip(pieces, pieceOptimizers) { optimizer.step(gradients: gradients(step: step), elements: piece) }
+            splitFlat.setGradients(gradients(step: step))
+            for (piece, optimizer) in zip(pieces, pieceOptimizers) { optimizer.step(elements: piece) }
         }
         for ((name, a), (_, b)) in zip(whole, split) { XCTAssertEqual(a.scalars, b.scalars, name) }
         for kind in stateKinds(wholeOptimizer) {

@@ -1,3 +1,5 @@
+import TestSupport
+import Formats
 import Foundation
 import XCTest
 

@@ -1,3 +1,5 @@
+import TestSupport
+import Formats
 import Autograd
 import Foundation
 import XCTest
@@ -37,10 +39,9 @@ final class CheckpointStoreTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: written.path).sorted(), CheckpointFixtures.files.sorted())
 
         let loaded = try store.load(written)
-        XCTAssertEqual(loaded.generator.summary, summary(contents.generator))
-        XCTAssertEqual(loaded.generatorEMA?.summary, summary(try XCTUnwrap(contents.generatorEMA)))
-        XCTAssertEqual(loaded.critic.summary, summary(contents.critic))
-        XCTAssertEqual(loaded.optimizers.summary, summary(contents.optimizers))
+        for file in CheckpointFixtures.files where file != "state.json" {
+            XCTAssertEqual(try loaded.tensors(file).summary, summary(try XCTUnwrap(contents.tensors(file))), file)
+        }
         XCTAssertEqual(loaded.state.step, 12)
         XCTAssertEqual(loaded.state.criticStep, 60)
         XCTAssertEqual(loaded.state.seed, 7)
@@ -62,8 +63,10 @@ final class CheckpointStoreTests: XCTestCase {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: written.appendingPathComponent("state.json"))) as? [String: Any]
         let json = try XCTUnwrap(object)
         XCTAssertEqual(
-            Set(json.keys), ["format", "step", "critic_step", "seed", "world_size", "global_batch", "sample_shape", "files"])
+            Set(json.keys),
+            ["format", "step", "critic_step", "phase_steps", "data_step", "method", "seed", "world_size", "global_batch", "sample_shape", "files"])
         XCTAssertEqual(json["critic_step"] as? Int, 15)
+        XCTAssertEqual(json["phase_steps"] as? [String: Int], ["critic": 15, "generator": 3])
         XCTAssertEqual((json["files"] as? [String: String])?.count, 4)
     }
 
@@ -79,7 +82,7 @@ final class CheckpointStoreTests: XCTestCase {
         let written = try store.write(CheckpointFixtures.contents(step: 4, withEMA: false))
         XCTAssertFalse(FileManager.default.fileExists(atPath: written.appendingPathComponent("generator_ema.safetensors").path))
         let loaded = try store.load(written)
-        XCTAssertNil(loaded.generatorEMA)
+        XCTAssertNil(loaded.files["generator_ema.safetensors"])
         XCTAssertEqual(loaded.state.files.count, 3)
     }
 
@@ -115,9 +118,10 @@ final class CheckpointStoreTests: XCTestCase {
     func testRewritingAStepReplacesIt() throws {
         try store.write(CheckpointFixtures.contents(step: 5))
         var contents = CheckpointFixtures.contents(step: 5)
-        contents.critic = [("0.weight", Tensor(shape: [1, 2], scalars: [9, 9])), ("0.bias", Tensor([9]))]
+        let critic: NamedTensors = [("0.weight", Tensor(shape: [1, 2], scalars: [9, 9])), ("0.bias", Tensor([9]))]
+        contents.files = contents.files.map { $0.name == "critic.safetensors" ? (name: $0.name, tensors: critic) : $0 }
         try store.write(contents)
-        XCTAssertEqual(try store.load(store.checkpoint(step: 5)).critic.summary, summary(contents.critic))
+        XCTAssertEqual(try store.load(store.checkpoint(step: 5)).tensors("critic.safetensors").summary, summary(critic))
         XCTAssertEqual(try checkpointNames(), ["step-0000005"])
     }
 

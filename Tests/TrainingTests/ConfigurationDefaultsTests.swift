@@ -1,3 +1,4 @@
+import Data
 import GAN
 import XCTest
 
@@ -9,18 +10,19 @@ final class ConfigurationDefaultsTests: XCTestCase {
         XCTAssertEqual(config.name, "wgan-gp")
         XCTAssertEqual(config.seed, 0)
         XCTAssertNil(config.runDirectory)
-        XCTAssertEqual(config.dataset, "8gaussians")
-        XCTAssertTrue(config.isToyDataset)
+        XCTAssertEqual(config.method, .adversarial)
+        XCTAssertEqual(config.dataset, .toy(.eightGaussians))
+        XCTAssertFalse(config.dataset.needsPath)
         XCTAssertNil(config.dataPath)
-        XCTAssertEqual(config.dataLayout, "nchw")
-        XCTAssertFalse(config.wrapPartialBatch)
-        XCTAssertEqual(config.model, "mlp")
+        XCTAssertEqual(config.dataLayout, .nchw)
+        XCTAssertEqual(config.partialBatch, .drop)
+        XCTAssertEqual(config.model, .mlp)
         XCTAssertEqual(config.width, 512)
         XCTAssertEqual(config.latentDimension, 2)
         XCTAssertFalse(config.spectralNorm)
         XCTAssertFalse(config.batchNorm)
         XCTAssertEqual(config.objective, .wasserstein)
-        XCTAssertEqual(config.penalty, "gp")
+        XCTAssertEqual(config.penalty, .gp)
         XCTAssertEqual(config.penaltyWeight, 0.1)
         XCTAssertEqual(config.penaltyEvery, 1)
         XCTAssertFalse(config.oneSided)
@@ -30,7 +32,7 @@ final class ConfigurationDefaultsTests: XCTestCase {
         XCTAssertEqual(config.criticSteps, 5)
         XCTAssertNil(config.ema)
         let adam = TrainingConfiguration.OptimizerSettings(
-            kind: "adam", learningRate: 1e-4, betas: (0.5, 0.9), weightDecay: 0, momentum: 0, linearDecay: false)
+            kind: .adam, learningRate: 1e-4, betas: (0.5, 0.9), weightDecay: 0, momentum: 0, schedule: .constant)
         XCTAssertEqual(config.generatorOptimizer, adam)
         XCTAssertEqual(config.criticOptimizer, adam)
         XCTAssertEqual(config.logEvery, 50)
@@ -105,14 +107,17 @@ final class ConfigurationDefaultsTests: XCTestCase {
     }
 
     func testEveryDatasetChoiceIsEitherAToyMixtureOrNeedsAPath() throws {
-        for dataset in ConfigSchema.datasets {
+        guard case .choice(let choices)? = ConfigSchema.byPath["data.dataset"]?.type else { return XCTFail("data.dataset is not a choice") }
+        XCTAssertEqual(choices, DatasetKind.allCases.map(\.rawValue))
+        for dataset in choices {
             let withPath = try TrainingConfiguration(try resolvedValues(flags: ["--dataset", dataset, "--data", "/data/x"]))
-            if withPath.isToyDataset {
-                XCTAssertNoThrow(try TrainingConfiguration(try resolvedValues(flags: ["--dataset", dataset])), dataset)
-            } else {
+            XCTAssertEqual(withPath.dataset.rawValue, dataset)
+            if withPath.dataset.needsPath {
                 XCTAssertNotNil(configurationError(flags: ["--dataset", dataset]), dataset)
+            } else {
+                XCTAssertNoThrow(try TrainingConfiguration(try resolvedValues(flags: ["--dataset", dataset])), dataset)
             }
         }
-        XCTAssertEqual(ConfigSchema.datasets.filter { !["mnist", "cifar10", "npy"].contains($0) }.count, 5)
+        XCTAssertEqual(choices.filter { DatasetKind(rawValue: $0)?.needsPath == false }, ToyMixture.Kind.allCases.map(\.rawValue))
     }
 }

@@ -20,7 +20,7 @@ final class CrossReplicaSumTests: XCTestCase {
         try ThreadGroup.run(ranks: ranks) { comm in
             let x = Tensor(shape: [2, 2], scalars: Self.input(rank: comm.rank)).requiringGrad()
             let w = Tensor(shape: [2, 2], scalars: Self.weights(rank: comm.rank))
-            let total = crossReplicaSum(over: comm)(x)
+            let total = Collectives(comm: comm).sum(x)
             let loss = (total * w).sum()
             let gradient = gradients(of: loss, wrt: [x])[0]
             return RankResult(sum: total.scalars, gradient: gradient.scalars, sumRequiresGrad: total.requiresGrad)
@@ -55,7 +55,7 @@ final class CrossReplicaSumTests: XCTestCase {
 
     func testAnInputWithoutGradientsGivesAPlainSum() throws {
         let sums = try ThreadGroup.run(ranks: 2) { comm in
-            let total = crossReplicaSum(over: comm)(Tensor([Float(comm.rank), 1]))
+            let total = Collectives(comm: comm).sum(Tensor([Float(comm.rank), 1]))
             return [total.requiresGrad ? 1 : 0] + total.scalars
         }
         XCTAssertEqual(sums, [[0, 1, 2], [0, 1, 2]])

@@ -1,12 +1,15 @@
 import Autograd
 import MPI
+import NN
 import XCTest
 
 @testable import Training
 
+/// The synchronizer on a network's flat buffers: reduce-scatter leaves each rank the
+/// exact sum of its share, allgather completes a flat buffer from every rank's share,
+/// and a non-finite gradient is reported on every rank, naming the parameter.
 final class GradientSynchronizerTests: XCTestCase {
     private static let shapes: [[Int]] = [[3, 2], [4], [2, 2, 2], [1], [5]]
-    private static var counts: [Int] { shapes.map { $0.reduce(1, *) } }
 
     /// Rank `rank`'s gradient of parameter `index`: dyadic values, so sums over ranks are exact.
     /// Parameter 3 is unused on every rank; parameter 4 is unused on rank 0 only.
@@ -17,128 +20,128 @@ final class GradientSynchronizerTests: XCTestCase {
         return Tensor(shape: shapes[index], scalars: values)
     }
 
-    /// The sum over `ranks` ranks of parameter `index`'s gradients, flattened.
-    private static func expectedSum(ranks: Int, index: Int, round: Int = 0) -> [Float] {
-        var sum = [Float](repeating: 0, count: counts[index])
-        for rank in 0..<ranks {
-            guard let gradient = gradient(rank: rank, index: index, round: round) else { continue }
-            for (i, value) in gradient.scalars.enumerated() { sum[i] += value }
+    /// The sum over `ranks` ranks of every parameter's gradient, laid end to end.
+    private static func expectedFlatSum(ranks: Int, round: Int = 0) -> [Float] {
+        shapes.indices.flatMap { index -> [Float] in
+            var sum = [Float](repeating: 0, count: shapes[index].reduce(1, *))
+            for rank in 0..<ranks {
+                guard let gradient = gradient(rank: rank, index: index, round: round) else { continue }
+                for (i, value) in gradient.scalars.enumerated() { sum[i] += value }
+            }
+            return sum
         }
-        return sum
     }
 
-    private struct RankResult: Sendable, Equatable {
-        var shapes: [[Int]]
-        var values: [[Float]]
+    private static func flatParameters() -> FlatParameters {
+        FlatParameters(NamedTensors(shapes.enumerated().map { (name: "p\($0.offset)", tensor: Tensor.zeros($0.element).requiringGrad()) }))
     }
 
-    private func synchronizedOnEveryRank(ranks: Int, bucketBytes: Int, rounds: Int = 1) throws -> [RankResult] {
-        try ThreadGroup.run(ranks: ranks) { comm in
-            let parameters = Self.shapes.map { Tensor.zeros($0).requiringGrad() }
-            let synchronizer = GradientSynchronizer(parameters: parameters, comm: comm, bucketBytes: bucketBytes)
-            var views: [Tensor] = []
+    /// Each rank's share of the summed flat gradient after `rounds` rounds, and its share's range.
+    private func reducedShares(ranks: Int, rounds: Int = 1) throws -> [(share: Range<Int>, values: [Float])] {
+        let results = try ThreadGroup.run(ranks: ranks) { comm -> [Float] in
+            let parameters = Self.flatParameters()
+            let synchronizer = GradientSynchronizer(parameters: parameters, comm: comm)
             for round in 0..<rounds {
-                views = try synchronizer.synchronize(Self.shapes.indices.map { Self.gradient(rank: comm.rank, index: $0, round: round) })
+                parameters.setGradients(Self.shapes.indices.map { Self.gradient(rank: comm.rank, index: $0, round: round) })
+                try synchronizer.reduceScatter()
             }
-            return RankResult(shapes: views.map(\.shape), values: views.map(\.scalars))
+            let share = synchronizer.ownShare
+            return [Float(share.lowerBound), Float(share.upperBound)] + Array(parameters.gradients.scalars[share])
         }
+        return results.map { (Int($0[0])..<Int($0[1]), Array($0.dropFirst(2))) }
     }
 
-    func testGradientsAreSummedExactlyOverOneTwoAndThreeRanks() throws {
+    func testEachRankGetsTheExactSumOfItsShareOnOneTwoAndThreeRanks() throws {
         for ranks in 1...3 {
-            for bucketBytes in [16 << 20, 40, 4] {
-                let results = try synchronizedOnEveryRank(ranks: ranks, bucketBytes: bucketBytes)
-                XCTAssertEqual(results.count, ranks)
-                for (rank, result) in results.enumerated() {
-                    XCTAssertEqual(result.shapes, Self.shapes, "rank \(rank)")
-                    for index in Self.shapes.indices {
-                        XCTAssertEqual(
-                            result.values[index], Self.expectedSum(ranks: ranks, index: index),
-                            "\(ranks) ranks, cap \(bucketBytes) bytes, rank \(rank), parameter \(index)")
-                    }
-                }
+            let expected = Self.expectedFlatSum(ranks: ranks)
+            let results = try reducedShares(ranks: ranks)
+            XCTAssertEqual(results.map(\.share), BalancedSplit.ranges(parts: ranks, total: 24), "\(ranks) ranks")
+            for (rank, result) in results.enumerated() {
+                XCTAssertEqual(result.values, Array(expected[result.share]), "\(ranks) ranks, rank \(rank)")
             }
         }
     }
 
-    func testUnusedParametersGetZerosAndPartlyUsedOnesTheOtherRanksSum() throws {
-        let results = try synchronizedOnEveryRank(ranks: 3, bucketBytes: 40)
-        XCTAssertEqual(results[1].values[3], [0])
-        // Parameter 4: only ranks 1 and 2 contribute, (1.0 + 1.0 + 0.125·i) + (1.5 + 1.0 + 0.125·i).
-        XCTAssertEqual(results[2].values[4], [4.5, 4.75, 5, 5.25, 5.5])
+    func testUnusedParametersSumToZeroAndASecondRoundReplacesTheFirst() throws {
+        let expected = Self.expectedFlatSum(ranks: 3, round: 1)
+        let tail: [Float] = [0, 20.5, 20.75, 21, 21.25, 21.5]
+        XCTAssertEqual(Array(expected[18..<24]), tail)
+        let results = try reducedShares(ranks: 3, rounds: 2)
+        XCTAssertEqual(results.flatMap(\.values), expected)
     }
 
-    func testASecondSynchronizeReplacesTheFirstRoundsValues() throws {
-        let results = try synchronizedOnEveryRank(ranks: 2, bucketBytes: 40, rounds: 2)
-        for index in Self.shapes.indices {
-            XCTAssertEqual(results[0].values[index], Self.expectedSum(ranks: 2, index: index, round: 1), "parameter \(index)")
+    func testAllgatherCompletesAFlatBufferFromEveryRanksShare() throws {
+        let results = try ThreadGroup.run(ranks: 3) { comm -> [Float] in
+            let parameters = Self.flatParameters()
+            let synchronizer = GradientSynchronizer(parameters: parameters, comm: comm)
+            // Each rank writes its rank number into its own share only.
+            parameters.values.withMutableScalars { values in
+                for i in synchronizer.ownShare { values[i] = Float(comm.rank + 1) }
+            }
+            try synchronizer.allgather(parameters.values)
+            return parameters.named.flatMap(\.tensor.scalars)
         }
+        // Shares of 24 elements on 3 ranks: 0..<8, 8..<16, 16..<24.
+        let owners = [Float](repeating: 1, count: 8) + [Float](repeating: 2, count: 8) + [Float](repeating: 3, count: 8)
+        for result in results { XCTAssertEqual(result, owners) }
     }
 
-    func testViewsHaveTheParametersShapesAndShareTheFlatBuffer() throws {
-        let parameters = Self.shapes.map { Tensor.zeros($0).requiringGrad() }
-        let synchronizer = GradientSynchronizer(parameters: parameters, comm: LocalCommunicator())
-        XCTAssertEqual(synchronizer.views.map(\.shape), Self.shapes)
-        let gradients = Self.shapes.indices.map { Self.gradient(rank: 0, index: $0) }
-        let views = try synchronizer.synchronize(gradients)
-        XCTAssertEqual(views.map(\.shape), Self.shapes)
-        let flat = synchronizer.withFlatValues { Array($0) }
-        XCTAssertEqual(flat, views.flatMap(\.scalars))
-        XCTAssertEqual(flat.count, 24)
-        XCTAssertEqual(Array(flat[18..<19]), [0], "the unused parameter's slot is zeroed")
+    func testANonFiniteGradientOnOneRankStopsEveryRankNamingTheParameter() throws {
+        let reports = try ThreadGroup.run(ranks: 3) { comm -> String in
+            let parameters = Self.flatParameters()
+            let synchronizer = GradientSynchronizer(parameters: parameters, comm: comm)
+            var gradients = Self.shapes.indices.map { Self.gradient(rank: comm.rank, index: $0) }
+            // Element 2 of parameter 2 (flat element 12, in rank 1's share 8..<16) is NaN on rank 2's input.
+            if comm.rank == 2 { gradients[2] = Tensor(shape: [2, 2, 2], scalars: [0, 0, .nan, 0, 0, 0, 0, 0]) }
+            parameters.setGradients(gradients)
+            try synchronizer.reduceScatter()
+            return try synchronizer.nonFiniteGradient() ?? "finite"
+        }
+        XCTAssertEqual(reports, Array(repeating: "gradient of 'p2'", count: 3))
     }
 
-    func testBucketsForASmallCapCloseBeforeTheParameterThatWouldOverflow() {
-        let synchronizer = GradientSynchronizer(
-            parameters: Self.shapes.map { Tensor.zeros($0) }, comm: LocalCommunicator(), bucketBytes: 40)
-        // Parameters hold elements 0..<6, 6..<10, 10..<18, 18..<19, 19..<24; the cap is 10 elements.
-        XCTAssertEqual(synchronizer.buckets, [0..<10, 10..<19, 19..<24])
+    private static func model() -> NamedTensors {
+        [
+            ("a", Tensor(shape: [4, 3], scalars: (0..<12).map { Float($0) * 0.25 - 1 }).requiringGrad()),
+            ("b", Tensor([0.5, -0.5, 1, 2, -2]).requiringGrad()),
+        ]
     }
 
-    func testAParameterLargerThanTheCapGetsABucketOfItsOwn() {
-        let synchronizer = GradientSynchronizer(
-            parameters: [Tensor.zeros([3]), Tensor.zeros([20]), Tensor.zeros([2])], comm: LocalCommunicator(), bucketBytes: 32)
-        XCTAssertEqual(synchronizer.buckets, [0..<3, 3..<23, 23..<25])
+    private static func gradients(rank: Int) -> [Tensor] {
+        [
+            Tensor(shape: [4, 3], scalars: (0..<12).map { Float(($0 * (rank + 3)) % 7) - 3 }),
+            Tensor([1, 2, 3, 4, 5].map { Float($0 * (rank + 1)) * 0.1 }),
+        ]
     }
 
-    func testBucketsCoverEveryElementOnceWithinTheCapWithoutSplittingParameters() {
-        let layouts: [[Int]] = [[6, 4, 8, 1, 5], [1], [100], [7, 7, 7, 7], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [30, 1, 1, 30], [2, 0, 3, 0]]
-        for counts in layouts {
-            let offsets = counts.indices.map { counts[..<$0].reduce(0, +) }
-            let total = counts.reduce(0, +)
-            for capElements in [1, 2, 5, 10, 16, 31, 1000] {
-                let synchronizer = GradientSynchronizer(
-                    parameters: counts.map { Tensor.zeros([$0]) }, comm: LocalCommunicator(), bucketBytes: 4 * capElements)
-                let buckets = synchronizer.buckets
-                let context = "counts \(counts), cap \(capElements)"
-                XCTAssertEqual(buckets.first?.lowerBound, 0, context)
-                XCTAssertEqual(buckets.last?.upperBound, total, context)
-                for (a, b) in zip(buckets, buckets.dropFirst()) { XCTAssertEqual(a.upperBound, b.lowerBound, context) }
-                for bucket in buckets {
-                    XCTAssertTrue(offsets.contains(bucket.lowerBound) || bucket.lowerBound == total, "\(context): \(bucket) splits a parameter")
-                    XCTAssertTrue(offsets.contains(bucket.upperBound) || bucket.upperBound == total, "\(context): \(bucket) splits a parameter")
-                    let parametersInside = counts.indices.filter { counts[$0] > 0 && bucket.contains(offsets[$0]) }
-                    XCTAssertTrue(
-                        bucket.count <= capElements || parametersInside.count == 1,
-                        "\(context): \(bucket) exceeds the cap with \(parametersInside.count) parameters")
-                }
+    func testAShardedAdamStepOnThreeRanksEqualsOneWholeStep() throws {
+        let model = Self.model, gradients = Self.gradients(rank:)
+        let reference = model()
+        let referenceOptimizer = try Adam(parameters: reference, learningRate: 0.1, betas: (0.5, 0.9))
+        var summed = gradients(0)
+        for rank in 1..<3 { summed = zip(summed, gradients(rank)).map { pair in withoutGradients { pair.0 + pair.1 } } }
+        for _ in 0..<2 { referenceOptimizer.step(gradients: summed) }
+
+        let results = try ThreadGroup.run(ranks: 3) { comm -> [[Float]] in
+            let parameters = FlatParameters(model())
+            let optimizer = try Adam(parameters: parameters, learningRate: 0.1, betas: (0.5, 0.9))
+            let synchronizer = GradientSynchronizer(parameters: parameters, comm: comm)
+            for _ in 0..<2 {
+                parameters.setGradients(gradients(comm.rank))
+                try synchronizer.reduceScatter()
+                optimizer.step(elements: synchronizer.ownShare)
+                try synchronizer.allgather(parameters.values)
+            }
+            // Complete the optimizer state from the other ranks' shares, as before a checkpoint.
+            for flat in optimizer.flatState { try synchronizer.allgather(flat) }
+            return parameters.named.map(\.tensor.scalars) + optimizer.stateTensors().filter { $0.name != "step" }.map(\.tensor.scalars)
+        }
+        let expected = reference.map(\.tensor.scalars) + referenceOptimizer.stateTensors().filter { $0.name != "step" }.map(\.tensor.scalars)
+        for rank in 0..<3 {
+            XCTAssertEqual(results[rank].count, 6)
+            for (got, want) in zip(results[rank], expected) {
+                for (x, y) in zip(got, want) { XCTAssertEqual(x, y, accuracy: 1e-6, "rank \(rank)") }
             }
         }
-    }
-
-    func testNoParametersGiveOneEmptyBucket() throws {
-        let synchronizer = GradientSynchronizer(parameters: [], comm: LocalCommunicator())
-        XCTAssertEqual(synchronizer.buckets, [0..<0])
-        XCTAssertEqual(try synchronizer.synchronize([]).count, 0)
-    }
-
-    func testParameterIndexOfEachFlatElement() {
-        let synchronizer = GradientSynchronizer(parameters: Self.shapes.map { Tensor.zeros($0) }, comm: LocalCommunicator())
-        let expected = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 4, 4, 4, 4, 4]
-        XCTAssertEqual((0..<24).map(synchronizer.parameterIndex(ofElement:)), expected)
-
-        let withEmpty = GradientSynchronizer(
-            parameters: [Tensor.zeros([2]), Tensor.zeros([0]), Tensor.zeros([3])], comm: LocalCommunicator())
-        XCTAssertEqual((0..<5).map(withEmpty.parameterIndex(ofElement:)), [0, 0, 2, 2, 2], "an empty parameter owns no element")
     }
 }

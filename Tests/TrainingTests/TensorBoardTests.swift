@@ -1,3 +1,5 @@
+import Formats
+import Plot
 import Data
 import Foundation
 import Training

@@ -60,9 +60,33 @@ final class Storage {
     init(count: Int) {
         self.count = count
         base = BufferPool.shared.acquire(count: count)
+        TensorMemory.allocated(count * 4)
     }
 
     deinit {
         BufferPool.shared.release(base, count: count)
+        TensorMemory.allocated(-count * 4)
+    }
+}
+
+/// Bytes of tensor storage alive in this process, and the most alive at once since
+/// the last `resetPeak` (for measuring what a training step needs).
+public enum TensorMemory {
+    private static let live = Atomic<Int>(0)
+    private static let highWater = Atomic<Int>(0)
+
+    static func allocated(_ bytes: Int) {
+        let now = live.add(bytes, ordering: .relaxed).newValue
+        if bytes > 0 { highWater.max(now, ordering: .relaxed) }
+    }
+
+    /// Bytes alive now.
+    public static var liveBytes: Int { live.load(ordering: .relaxed) }
+    /// The most bytes alive at once since the last reset.
+    public static var peakBytes: Int { highWater.load(ordering: .relaxed) }
+
+    /// Starts a new peak from what is alive now.
+    public static func resetPeak() {
+        highWater.store(live.load(ordering: .relaxed), ordering: .relaxed)
     }
 }

@@ -8,9 +8,10 @@ public final class Tensor {
     public let shape: [Int]
     /// Number of elements (the product of `shape`).
     public let count: Int
-    let storage: Storage
+    /// The memory holding the values; a parameter moved into a flat buffer changes it once.
+    internal(set) var storage: Storage
     /// Where this tensor's first element sits in `storage` (views of a row range start later).
-    let offset: Int
+    internal(set) var offset: Int
     /// True when gradients flow to this tensor: a parameter, or the result of an op on one.
     public internal(set) var requiresGrad: Bool
     /// The op that produced this tensor, when recorded; nil for leaves.

@@ -13,7 +13,7 @@ public final class GeneratorEMA {
 
     /// Starts as a copy of `parameters` (and `buffers`), keeping their names.
     public init(
-        parameters: [(name: String, tensor: Tensor)], buffers: [(name: String, tensor: Tensor)] = [],
+        parameters: NamedTensors, buffers: NamedTensors = [],
         schedule: EMASchedule
     ) {
         self.schedule = schedule
@@ -60,9 +60,8 @@ public final class GeneratorEMA {
 
     /// The averaged parameters, then the copied buffers, under the generator's names:
     /// what a checkpoint saves and what `Module.loadState` puts into a generator for sampling.
-    public var namedAverages: [(name: String, tensor: Tensor)] {
-        zip(parameterNames, averages).map { (name: $0, tensor: $1) }
-            + zip(bufferNames, bufferCopies).map { (name: $0, tensor: $1) }
+    public var namedAverages: NamedTensors {
+        NamedTensors(zip(parameterNames + bufferNames, averages + bufferCopies).map { (name: $0, tensor: $1) })
     }
 
     /// Restores a saved average; strict about names and shapes, as `Module.loadState`.

@@ -98,9 +98,9 @@ public final class FeatureClassifier: Module {
         return Double(correct) / Double(labels.count)
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] { network.namedParameters }
-    public var namedBuffers: [(name: String, tensor: Tensor)] { network.namedBuffers }
-    public func stateDictionary() -> [(name: String, tensor: Tensor)] { network.stateDictionary() }
+    public var namedParameters: NamedTensors { network.namedParameters }
+    public var namedBuffers: NamedTensors { network.namedBuffers }
+    public func stateDictionary() -> NamedTensors { network.stateDictionary() }
 
     /// `body` applied to consecutive row ranges of `images` (at least one row) with no graph, results stacked.
     private func inBatches(_ images: Tensor, batchSize: Int, _ body: (Tensor) -> Tensor) -> Tensor {

@@ -38,11 +38,11 @@ public final class BatchNorm: Module {
         batchesTracked = Tensor.zeros([])
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] {
+    public var namedParameters: NamedTensors {
         [(name: "weight", tensor: weight), (name: "bias", tensor: bias)]
     }
 
-    public var namedBuffers: [(name: String, tensor: Tensor)] {
+    public var namedBuffers: NamedTensors {
         [
             (name: "running_mean", tensor: runningMean), (name: "running_var", tensor: runningVariance),
             (name: "num_batches_tracked", tensor: batchesTracked),

@@ -17,11 +17,11 @@ public final class LayerNorm: Module {
         bias = Tensor.zeros(shape).requiringGrad()
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] {
+    public var namedParameters: NamedTensors {
         [(name: "weight", tensor: weight), (name: "bias", tensor: bias)]
     }
 
-    public var namedBuffers: [(name: String, tensor: Tensor)] { [] }
+    public var namedBuffers: NamedTensors { [] }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         precondition(

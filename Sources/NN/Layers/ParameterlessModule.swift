@@ -5,6 +5,6 @@ import Autograd
 public protocol ParameterlessModule: Module {}
 
 extension ParameterlessModule {
-    public var namedParameters: [(name: String, tensor: Tensor)] { [] }
-    public var namedBuffers: [(name: String, tensor: Tensor)] { [] }
+    public var namedParameters: NamedTensors { [] }
+    public var namedBuffers: NamedTensors { [] }
 }

@@ -37,11 +37,11 @@ public final class SpectralNorm: Module {
         layer.isTraining = isTraining
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] {
+    public var namedParameters: NamedTensors {
         (layer.bias.map { [(name: "bias", tensor: $0)] } ?? []) + [(name: "weight_orig", tensor: layer.weight)]
     }
 
-    public var namedBuffers: [(name: String, tensor: Tensor)] {
+    public var namedBuffers: NamedTensors {
         [(name: "weight_u", tensor: u), (name: "weight_v", tensor: v)]
     }
 

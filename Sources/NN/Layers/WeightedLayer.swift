@@ -18,9 +18,9 @@ extension WeightedLayer {
     public func callAsFunction(_ input: Tensor) -> Tensor { forward(input, weight: weight) }
 
     /// "weight", then "bias" if present (PyTorch's order).
-    public var namedParameters: [(name: String, tensor: Tensor)] {
+    public var namedParameters: NamedTensors {
         [(name: "weight", tensor: weight)] + (bias.map { [(name: "bias", tensor: $0)] } ?? [])
     }
 
-    public var namedBuffers: [(name: String, tensor: Tensor)] { [] }
+    public var namedBuffers: NamedTensors { [] }
 }

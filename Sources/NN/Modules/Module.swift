@@ -7,20 +7,20 @@ public protocol Module: AnyObject {
     /// Applies the module to a batch.
     func callAsFunction(_ input: Tensor) -> Tensor
     /// Trainable leaves (they require gradients), in PyTorch's `named_parameters()` order.
-    var namedParameters: [(name: String, tensor: Tensor)] { get }
+    var namedParameters: NamedTensors { get }
     /// Non-trainable state saved with the model (running statistics, power-iteration
     /// vectors), in PyTorch's `named_buffers()` order.
-    var namedBuffers: [(name: String, tensor: Tensor)] { get }
+    var namedBuffers: NamedTensors { get }
     /// Training mode (true, PyTorch's default) or evaluation mode; containers pass it on to their children.
     var isTraining: Bool { get set }
     /// Every saved tensor in PyTorch's `state_dict()` order: each module's parameters,
     /// then its buffers, then its children's. Leaf modules keep the default.
-    func stateDictionary() -> [(name: String, tensor: Tensor)]
+    func stateDictionary() -> NamedTensors
 }
 
 extension Module {
     /// A leaf module's state: its parameters, then its buffers.
-    public func stateDictionary() -> [(name: String, tensor: Tensor)] {
+    public func stateDictionary() -> NamedTensors {
         namedParameters + namedBuffers
     }
 

@@ -19,7 +19,7 @@ public enum ModuleError: Error, CustomStringConvertible, Equatable {
 
     /// The first way `state` differs from the `expected` tensors (a missing name, then a
     /// differing shape, then an extra name), or nil when it can be loaded strictly.
-    public static func firstMismatch(expected: [(name: String, tensor: Tensor)], state: [String: Tensor]) -> ModuleError? {
+    public static func firstMismatch(expected: NamedTensors, state: [String: Tensor]) -> ModuleError? {
         StateMismatch.find(expected: expected, given: state).map(ModuleError.init)
     }
 

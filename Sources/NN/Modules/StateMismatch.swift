@@ -9,7 +9,7 @@ enum StateMismatch: Equatable {
 
     /// Compares names and shapes, reporting the first missing tensor, then the first
     /// shape that differs, then the first extra name (extra names sorted, for a stable message).
-    static func find(expected: [(name: String, tensor: Tensor)], given: [String: Tensor]) -> StateMismatch? {
+    static func find(expected: NamedTensors, given: [String: Tensor]) -> StateMismatch? {
         for (name, tensor) in expected where given[name] == nil {
             return .missing(name: name, expectedShape: tensor.shape)
         }

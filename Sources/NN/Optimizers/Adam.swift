@@ -19,13 +19,13 @@ public final class Adam: Optimizer {
     public let weightDecay: Float
     public let decoupled: Bool
     public private(set) var stepCount = 0
-    private let parameters: OptimizedParameters
-    private let firstMoments: [Tensor]
-    private let secondMoments: [Tensor]
+    public let parameters: FlatParameters
+    private let firstMoments: Tensor
+    private let secondMoments: Tensor
 
     /// Throws for a negative learning rate, eps or weight decay, or betas outside [0, 1).
     public init(
-        parameters: [(name: String, tensor: Tensor)], learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
+        parameters: FlatParameters, learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
         eps: Float = 1e-8, weightDecay: Float = 0, decoupled: Bool = false
     ) throws(OptimizerError) {
         try requireHyperparameter("learning rate", learningRate)
@@ -33,51 +33,54 @@ public final class Adam: Optimizer {
         try requireHyperparameter("weight decay", weightDecay)
         try requireAveragingFactor("beta1", betas.0)
         try requireAveragingFactor("beta2", betas.1)
-        self.parameters = OptimizedParameters(parameters)
+        self.parameters = parameters
         self.learningRate = learningRate
         (beta1, beta2) = betas
         self.eps = eps
         self.weightDecay = weightDecay
         self.decoupled = decoupled
-        firstMoments = self.parameters.zerosLikeParameters()
-        secondMoments = self.parameters.zerosLikeParameters()
+        firstMoments = parameters.zeroState()
+        secondMoments = parameters.zeroState()
     }
 
-    public func step(gradients: [Tensor]) {
-        step(gradients: gradients, elements: 0..<parameters.elementCount)
+    /// Adam over `parameters`, which move into a flat buffer of their own.
+    public convenience init(
+        parameters: NamedTensors, learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
+        eps: Float = 1e-8, weightDecay: Float = 0, decoupled: Bool = false
+    ) throws(OptimizerError) {
+        try self.init(
+            parameters: FlatParameters(parameters), learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay,
+            decoupled: decoupled)
     }
 
-    public func step(gradients: [Tensor], elements: Range<Int>) {
-        parameters.checkGradients(gradients, optimizer: "Adam")
+    public func step(elements: Range<Int>) {
         stepCount += 1
         // Scalars in Double, as PyTorch computes them in Python before the float kernels.
         let t = Double(stepCount)
         let stepSize = Float(Double(learningRate) / (1 - pow(Double(beta1), t)))
         let secondCorrection = Float((1 - pow(Double(beta2), t)).squareRoot())
-        let keep1 = beta1, blend1 = Float(1 - Double(beta1))
-        let keep2 = beta2, blend2 = Float(1 - Double(beta2))
         let decay = Float(1 - Double(learningRate) * Double(weightDecay))
-        let l2 = decoupled ? 0 : weightDecay
-        let (eps, decoupledDecay) = (eps, decoupled && weightDecay != 0)
         let kernel = AdamKernel(
-            keep1: keep1, blend1: blend1, keep2: keep2, blend2: blend2, stepSize: stepSize, secondCorrection: secondCorrection,
-            eps: eps, l2: l2, decay: decoupledDecay ? decay : 1)
-        for (index, range) in parameters.segments(within: elements) {
-            gradients[index].withScalars { g in
-                parameters.tensors[index].withMutableScalars { p in
-                    firstMoments[index].withMutableScalars { m in
-                        secondMoments[index].withMutableScalars { v in
-                            kernel.update(
-                                UnsafeMutableBufferPointer(rebasing: p[range]), UnsafeMutableBufferPointer(rebasing: m[range]),
-                                UnsafeMutableBufferPointer(rebasing: v[range]), UnsafeBufferPointer(rebasing: g[range]))
-                        }
+            keep1: beta1, blend1: Float(1 - Double(beta1)), keep2: beta2, blend2: Float(1 - Double(beta2)), stepSize: stepSize,
+            secondCorrection: secondCorrection, eps: eps, l2: decoupled ? 0 : weightDecay,
+            decay: decoupled && weightDecay != 0 ? decay : 1)
+        guard !elements.isEmpty else { return }
+        parameters.gradients.withScalars { g in
+            parameters.values.withMutableScalars { p in
+                firstMoments.withMutableScalars { m in
+                    secondMoments.withMutableScalars { v in
+                        kernel.update(
+                            UnsafeMutableBufferPointer(rebasing: p[elements]), UnsafeMutableBufferPointer(rebasing: m[elements]),
+                            UnsafeMutableBufferPointer(rebasing: v[elements]), UnsafeBufferPointer(rebasing: g[elements]))
                     }
                 }
             }
         }
     }
 
-    public func stateTensors() -> [(name: String, tensor: Tensor)] {
+    public var flatState: [Tensor] { [firstMoments, secondMoments] }
+
+    public func stateTensors() -> NamedTensors {
         namedState + [stepEntry(stepCount)]
     }
 
@@ -86,7 +89,9 @@ public final class Adam: Optimizer {
     }
 
     /// Per parameter: exp_avg, then exp_avg_sq.
-    private var namedState: [(name: String, tensor: Tensor)] {
-        zip(parameters.named("exp_avg", firstMoments), parameters.named("exp_avg_sq", secondMoments)).flatMap { [$0, $1] }
+    private var namedState: NamedTensors {
+        let first = parameters.namedViews(of: firstMoments, kind: "exp_avg")
+        let second = parameters.namedViews(of: secondMoments, kind: "exp_avg_sq")
+        return NamedTensors(zip(first, second).flatMap { [$0, $1] })
     }
 }

@@ -19,3 +19,20 @@ public enum LearningRateSchedule: Sendable, Hashable {
         }
     }
 }
+
+extension LearningRateSchedule {
+    /// The schedules a configuration can name.
+    public enum Kind: String, CaseIterable, Sendable {
+        case constant
+        /// Linear decay to 0 over the run.
+        case linear
+    }
+
+    /// `kind` over a run of `steps` updates.
+    public init(_ kind: Kind, steps: Int) {
+        switch kind {
+        case .constant: self = .constant
+        case .linear: self = .linearDecay(startStep: 0, endStep: steps, finalFactor: 0)
+        }
+    }
+}

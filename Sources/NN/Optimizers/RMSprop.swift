@@ -14,16 +14,16 @@ public final class RMSprop: Optimizer {
     public let momentum: Float
     public let centered: Bool
     public private(set) var stepCount = 0
-    private let parameters: OptimizedParameters
-    private let squareAverages: [Tensor]
-    /// Empty without momentum.
-    private let momentumBuffers: [Tensor]
-    /// Empty unless centered.
-    private let gradientAverages: [Tensor]
+    public let parameters: FlatParameters
+    private let squareAverage: Tensor
+    /// Nil without momentum.
+    private let momentumBuffer: Tensor?
+    /// Nil unless centered.
+    private let gradientAverage: Tensor?
 
     /// Defaults are PyTorch's. Throws for negative settings or alpha outside [0, 1).
     public init(
-        parameters: [(name: String, tensor: Tensor)], learningRate: Float = 1e-2, alpha: Float = 0.99, eps: Float = 1e-8,
+        parameters: FlatParameters, learningRate: Float = 1e-2, alpha: Float = 0.99, eps: Float = 1e-8,
         weightDecay: Float = 0, momentum: Float = 0, centered: Bool = false
     ) throws(OptimizerError) {
         try requireHyperparameter("learning rate", learningRate)
@@ -31,71 +31,73 @@ public final class RMSprop: Optimizer {
         try requireHyperparameter("weight decay", weightDecay)
         try requireHyperparameter("momentum", momentum)
         try requireAveragingFactor("alpha", alpha)
-        self.parameters = OptimizedParameters(parameters)
+        self.parameters = parameters
         self.learningRate = learningRate
         self.alpha = alpha
         self.eps = eps
         self.weightDecay = weightDecay
         self.momentum = momentum
         self.centered = centered
-        squareAverages = self.parameters.zerosLikeParameters()
-        momentumBuffers = momentum > 0 ? self.parameters.zerosLikeParameters() : []
-        gradientAverages = centered ? self.parameters.zerosLikeParameters() : []
+        squareAverage = parameters.zeroState()
+        momentumBuffer = momentum > 0 ? parameters.zeroState() : nil
+        gradientAverage = centered ? parameters.zeroState() : nil
     }
 
-    public func step(gradients: [Tensor]) {
-        step(gradients: gradients, elements: 0..<parameters.elementCount)
+    /// RMSprop over `parameters`, which move into a flat buffer of their own.
+    public convenience init(
+        parameters: NamedTensors, learningRate: Float = 1e-2, alpha: Float = 0.99, eps: Float = 1e-8, weightDecay: Float = 0,
+        momentum: Float = 0, centered: Bool = false
+    ) throws(OptimizerError) {
+        try self.init(
+            parameters: FlatParameters(parameters), learningRate: learningRate, alpha: alpha, eps: eps, weightDecay: weightDecay,
+            momentum: momentum, centered: centered)
     }
 
-    public func step(gradients: [Tensor], elements: Range<Int>) {
-        parameters.checkGradients(gradients, optimizer: "RMSprop")
+    public func step(elements: Range<Int>) {
         let (lr, wd, mu, eps) = (learningRate, weightDecay, momentum, eps)
         let keep = alpha, blend = Float(1 - Double(alpha))
-        for (index, range) in parameters.segments(within: elements) {
-            let parameter = parameters.tensors[index]
-            // Scratch for d and its denominator (indexed from the segment's start), so the
-            // optional buffers are visited one at a time.
-            let start = range.lowerBound
-            var direction = [Float](repeating: 0, count: range.count)
-            var denominator = [Float](repeating: 0, count: range.count)
-            gradients[index].withScalars { g in
-                parameter.withScalars { p in
-                    for i in range { direction[i - start] = g[i] + wd * p[i] }
-                }
-            }
-            squareAverages[index].withMutableScalars { s in
-                for i in range {
-                    s[i] = keep * s[i] + blend * direction[i - start] * direction[i - start]
-                    denominator[i - start] = s[i]
-                }
-            }
-            if centered {
-                gradientAverages[index].withMutableScalars { a in
-                    for i in range {
-                        a[i] = keep * a[i] + blend * direction[i - start]
-                        denominator[i - start] -= a[i] * a[i]
-                    }
-                }
-            }
-            for j in denominator.indices { denominator[j] = denominator[j].squareRoot() + eps }
-            if mu > 0 {
-                momentumBuffers[index].withMutableScalars { b in
-                    for i in range {
-                        b[i] = mu * b[i] + direction[i - start] / denominator[i - start]
-                        direction[i - start] = b[i]
-                    }
-                }
-            } else {
-                for j in direction.indices { direction[j] /= denominator[j] }
-            }
-            parameter.withMutableScalars { p in
-                for i in range { p[i] -= lr * direction[i - start] }
+        stepCount += 1
+        let start = elements.lowerBound
+        // Scratch for d and its denominator (indexed from the range's start), so the
+        // optional buffers are visited one at a time.
+        var direction = [Float](repeating: 0, count: elements.count)
+        var denominator = [Float](repeating: 0, count: elements.count)
+        parameters.gradients.withScalars { g in
+            parameters.values.withScalars { p in
+                for i in elements { direction[i - start] = g[i] + wd * p[i] }
             }
         }
-        stepCount += 1
+        squareAverage.withMutableScalars { s in
+            for i in elements {
+                s[i] = keep * s[i] + blend * direction[i - start] * direction[i - start]
+                denominator[i - start] = s[i]
+            }
+        }
+        gradientAverage?.withMutableScalars { a in
+            for i in elements {
+                a[i] = keep * a[i] + blend * direction[i - start]
+                denominator[i - start] -= a[i] * a[i]
+            }
+        }
+        for j in denominator.indices { denominator[j] = denominator[j].squareRoot() + eps }
+        if let momentumBuffer, mu > 0 {
+            momentumBuffer.withMutableScalars { b in
+                for i in elements {
+                    b[i] = mu * b[i] + direction[i - start] / denominator[i - start]
+                    direction[i - start] = b[i]
+                }
+            }
+        } else {
+            for j in direction.indices { direction[j] /= denominator[j] }
+        }
+        parameters.values.withMutableScalars { p in
+            for i in elements { p[i] -= lr * direction[i - start] }
+        }
     }
 
-    public func stateTensors() -> [(name: String, tensor: Tensor)] {
+    public var flatState: [Tensor] { [squareAverage] + [momentumBuffer, gradientAverage].compactMap { $0 } }
+
+    public func stateTensors() -> NamedTensors {
         namedState + [stepEntry(stepCount)]
     }
 
@@ -104,13 +106,9 @@ public final class RMSprop: Optimizer {
     }
 
     /// Per parameter: square_avg, then momentum_buffer and grad_avg when kept.
-    private var namedState: [(name: String, tensor: Tensor)] {
-        parameters.names.indices.flatMap { index -> [(name: String, tensor: Tensor)] in
-            let name = parameters.names[index]
-            var entries = [(name: "\(name).square_avg", tensor: squareAverages[index])]
-            if !momentumBuffers.isEmpty { entries.append((name: "\(name).momentum_buffer", tensor: momentumBuffers[index])) }
-            if !gradientAverages.isEmpty { entries.append((name: "\(name).grad_avg", tensor: gradientAverages[index])) }
-            return entries
-        }
+    private var namedState: NamedTensors {
+        let kinds = [("square_avg", squareAverage), ("momentum_buffer", momentumBuffer), ("grad_avg", gradientAverage)]
+        let views = kinds.compactMap { kind, flat in flat.map { parameters.namedViews(of: $0, kind: kind) } }
+        return NamedTensors(parameters.layout.names.indices.flatMap { index in views.map { $0[index] } })
     }
 }

@@ -11,13 +11,13 @@ public final class SGD: Optimizer {
     public let nesterov: Bool
     public let weightDecay: Float
     public private(set) var stepCount = 0
-    private let parameters: OptimizedParameters
-    /// Empty without momentum.
-    private let momentumBuffers: [Tensor]
+    public let parameters: FlatParameters
+    /// Nil without momentum.
+    private let momentumBuffer: Tensor?
 
     /// Throws for negative settings, and for Nesterov without momentum or with dampening (as PyTorch does).
     public init(
-        parameters: [(name: String, tensor: Tensor)], learningRate: Float, momentum: Float = 0, dampening: Float = 0,
+        parameters: FlatParameters, learningRate: Float, momentum: Float = 0, dampening: Float = 0,
         nesterov: Bool = false, weightDecay: Float = 0
     ) throws(OptimizerError) {
         try requireHyperparameter("learning rate", learningRate)
@@ -28,48 +28,57 @@ public final class SGD: Optimizer {
             throw OptimizerError.invalidHyperparameter(
                 name: "nesterov", value: momentum, expected: "momentum > 0 and dampening 0 with Nesterov momentum")
         }
-        self.parameters = OptimizedParameters(parameters)
+        self.parameters = parameters
         self.learningRate = learningRate
         self.momentum = momentum
         self.dampening = dampening
         self.nesterov = nesterov
         self.weightDecay = weightDecay
-        momentumBuffers = momentum > 0 ? self.parameters.zerosLikeParameters() : []
+        momentumBuffer = momentum > 0 ? parameters.zeroState() : nil
     }
 
-    public func step(gradients: [Tensor]) {
-        step(gradients: gradients, elements: 0..<parameters.elementCount)
+    /// SGD over `parameters`, which move into a flat buffer of their own.
+    public convenience init(
+        parameters: NamedTensors, learningRate: Float, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false,
+        weightDecay: Float = 0
+    ) throws(OptimizerError) {
+        try self.init(
+            parameters: FlatParameters(parameters), learningRate: learningRate, momentum: momentum, dampening: dampening,
+            nesterov: nesterov, weightDecay: weightDecay)
     }
 
-    public func step(gradients: [Tensor], elements: Range<Int>) {
-        parameters.checkGradients(gradients, optimizer: "SGD")
-        let (lr, mu, wd, firstStep) = (learningRate, momentum, weightDecay, stepCount == 0)
+    public func step(elements: Range<Int>) {
+        let (lr, mu, wd, firstStep, nesterov) = (learningRate, momentum, weightDecay, stepCount == 0, nesterov)
         let damping = 1 - dampening
-        for (index, range) in parameters.segments(within: elements) {
-            gradients[index].withScalars { g in
-                parameters.tensors[index].withMutableScalars { p in
-                    guard mu > 0 else {
-                        for i in range { p[i] -= lr * (g[i] + wd * p[i]) }
-                        return
-                    }
-                    momentumBuffers[index].withMutableScalars { b in
-                        for i in range {
-                            let d = g[i] + wd * p[i]
-                            b[i] = firstStep ? d : mu * b[i] + damping * d
-                            p[i] -= lr * (nesterov ? d + mu * b[i] : b[i])
-                        }
+        stepCount += 1
+        parameters.gradients.withScalars { g in
+            parameters.values.withMutableScalars { p in
+                guard let momentumBuffer else {
+                    for i in elements { p[i] -= lr * (g[i] + wd * p[i]) }
+                    return
+                }
+                momentumBuffer.withMutableScalars { b in
+                    for i in elements {
+                        let d = g[i] + wd * p[i]
+                        b[i] = firstStep ? d : mu * b[i] + damping * d
+                        p[i] -= lr * (nesterov ? d + mu * b[i] : b[i])
                     }
                 }
             }
         }
-        stepCount += 1
     }
 
-    public func stateTensors() -> [(name: String, tensor: Tensor)] {
-        parameters.named("momentum_buffer", momentumBuffers) + [stepEntry(stepCount)]
+    public var flatState: [Tensor] { momentumBuffer.map { [$0] } ?? [] }
+
+    public func stateTensors() -> NamedTensors {
+        namedState + [stepEntry(stepCount)]
     }
 
     public func loadState(_ state: [String: Tensor]) throws(OptimizerError) {
-        stepCount = try restoreOptimizerState(state, into: parameters.named("momentum_buffer", momentumBuffers))
+        stepCount = try restoreOptimizerState(state, into: namedState)
+    }
+
+    private var namedState: NamedTensors {
+        momentumBuffer.map { parameters.namedViews(of: $0, kind: "momentum_buffer") } ?? []
     }
 }

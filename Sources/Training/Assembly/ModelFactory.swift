@@ -11,7 +11,7 @@ public struct ModelFactory {
     public init(config: TrainingConfiguration, sampleShape: [Int]) throws {
         self.config = config
         self.sampleShape = sampleShape
-        if config.model == "dcgan" {
+        if config.model == .dcgan {
             guard sampleShape.count == 3, [28, 32].contains(sampleShape[1]), sampleShape[1] == sampleShape[2] else {
                 throw ConfigError.invalidValue(
                     origin: config.values.origin(of: "model.kind"), key: "model.kind",
@@ -23,20 +23,29 @@ public struct ModelFactory {
     /// Values per sample: the mlp models work on flattened samples.
     public var sampleSize: Int { sampleShape.reduce(1, *) }
 
+    /// The generator: latents [N, z_dim] to samples [N] + sampleShape.
     public func generator() throws -> any Module {
-        if config.model == "mlp" {
-            return try ModelBuilders.mlpGenerator(latentDimension: config.latentDimension, width: config.width, outputDimension: sampleSize, seed: config.seed)
+        switch config.model {
+        case .mlp:
+            return try ModelBuilders.mlpGenerator(
+                latentDimension: config.latentDimension, width: config.width, outputDimension: sampleSize, seed: config.seed
+            ).reshapingOutput(to: sampleShape)
+        case .dcgan:
+            return try ModelBuilders.dcganGenerator(
+                latentDimension: config.latentDimension, dim: config.width, channels: sampleShape[0], imageSize: sampleShape[1],
+                batchNorm: config.batchNorm, seed: config.seed)
         }
-        return try ModelBuilders.dcganGenerator(
-            latentDimension: config.latentDimension, dim: config.width, channels: sampleShape[0], imageSize: sampleShape[1],
-            batchNorm: config.batchNorm, seed: config.seed)
     }
 
+    /// The critic: samples [N] + sampleShape to [N, 1].
     public func critic() throws -> any Module {
-        if config.model == "mlp" {
+        switch config.model {
+        case .mlp:
             return try ModelBuilders.mlpCritic(inputDimension: sampleSize, width: config.width, spectralNorm: config.spectralNorm, seed: config.seed &+ 1)
+                .reshapingInput(to: [sampleSize])
+        case .dcgan:
+            return try ModelBuilders.dcganCritic(
+                channels: sampleShape[0], dim: config.width, imageSize: sampleShape[1], spectralNorm: config.spectralNorm, seed: config.seed &+ 1)
         }
-        return try ModelBuilders.dcganCritic(
-            channels: sampleShape[0], dim: config.width, imageSize: sampleShape[1], spectralNorm: config.spectralNorm, seed: config.seed &+ 1)
     }
 }

@@ -63,16 +63,16 @@ public struct StepBenchmark: Sendable {
         let trainer = try comm.agree {
             try Trainer(config: config, comm: comm, options: TrainerOptions(showProgress: false), dataset: dataset, say: { _ in })
         }
-        for _ in 0..<warmup { try trainer.iterate() }
+        for _ in 0..<warmup { try trainer.trainIteration() }
         try comm.barrier()
         GEMMCounter.reset()
-        let communicationBefore = trainer.generatorSync.communicationSeconds + trainer.criticSync.communicationSeconds
+        let communicationBefore = trainer.communicationSeconds
         let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<iterations { try trainer.iterate() }
+        for _ in 0..<iterations { try trainer.trainIteration() }
         try comm.barrier()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         let flops = GEMMCounter.flops
-        let communication = trainer.generatorSync.communicationSeconds + trainer.criticSync.communicationSeconds - communicationBefore
+        let communication = trainer.communicationSeconds - communicationBefore
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Result(
@@ -83,9 +83,6 @@ public struct StepBenchmark: Sendable {
 }
 
 extension Trainer {
-    /// One generator iteration: n_critic critic updates, then a generator update.
-    func iterate() throws {
-        for _ in 0..<config.criticSteps { try updateCritic() }
-        try updateGenerator()
-    }
+    /// Seconds this rank has spent in the networks' gradient collectives.
+    var communicationSeconds: Double { method.networks.reduce(0) { $0 + $1.synchronizer.communicationSeconds } }
 }

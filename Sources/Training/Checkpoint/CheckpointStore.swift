@@ -1,40 +1,37 @@
+import Formats
 import Autograd
 import Foundation
 
-/// Everything a checkpoint holds, as named tensors per file.
+/// Everything a checkpoint holds: files of named tensors, and state.json.
 public struct CheckpointContents {
-    public var generator: [(name: String, tensor: Tensor)]
-    public var generatorEMA: [(name: String, tensor: Tensor)]?
-    public var critic: [(name: String, tensor: Tensor)]
-    /// Both optimizers' state, names prefixed "generator." and "critic.".
-    public var optimizers: [(name: String, tensor: Tensor)]
+    /// File name ("generator.safetensors") and its tensors, in writing order.
+    public var files: [(name: String, tensors: NamedTensors)]
     public var state: TrainingState
 
-    public init(
-        generator: [(name: String, tensor: Tensor)], generatorEMA: [(name: String, tensor: Tensor)]?,
-        critic: [(name: String, tensor: Tensor)], optimizers: [(name: String, tensor: Tensor)], state: TrainingState
-    ) {
-        self.generator = generator
-        self.generatorEMA = generatorEMA
-        self.critic = critic
-        self.optimizers = optimizers
+    public init(files: [(name: String, tensors: NamedTensors)], state: TrainingState) {
+        self.files = files
         self.state = state
     }
 }
 
-/// A checkpoint read back: tensors by name, per file.
+/// A checkpoint read back and verified: tensors by name, per file.
 public struct LoadedCheckpoint {
     public let directory: URL
-    public let generator: [String: Tensor]
-    public let generatorEMA: [String: Tensor]?
-    public let critic: [String: Tensor]
-    public let optimizers: [String: Tensor]
+    /// File name → tensor name → tensor, for every file state.json lists.
+    public let files: [String: [String: Tensor]]
     public let state: TrainingState
+
+    /// The tensors of `file`, or an error naming the file the checkpoint lacks.
+    public func tensors(_ file: String) throws -> [String: Tensor] {
+        guard let tensors = files[file] else { throw CheckpointError.missing(path: directory.appendingPathComponent(file).path) }
+        return tensors
+    }
 }
 
 /// Writes and finds checkpoints under `<run dir>/checkpoints`:
-/// `step-NNNNNNN/{generator, generator_ema, critic, optimizers}.safetensors` and
-/// `state.json`, plus a `latest` file naming the newest complete one. A checkpoint
+/// `step-NNNNNNN/` holding one safetensors file per network (`generator`, `critic`, ...),
+/// `<network>_ema` for moving averages, `optimizers`, `method` when the method keeps
+/// state of its own, and `state.json`, plus a `latest` file naming the newest complete one. A checkpoint
 /// is written into a temporary directory, flushed to disk, then renamed, so a
 /// reader never sees half of one; a failed write leaves the previous ones intact.
 public struct CheckpointStore {
@@ -61,12 +58,7 @@ public struct CheckpointStore {
             try? fm.removeItem(at: temporary)
             try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
             var state = contents.state
-            var files: [(String, [(name: String, tensor: Tensor)])] = [
-                ("generator.safetensors", contents.generator), ("critic.safetensors", contents.critic),
-                ("optimizers.safetensors", contents.optimizers),
-            ]
-            if let ema = contents.generatorEMA { files.insert(("generator_ema.safetensors", ema), at: 1) }
-            for (file, tensors) in files {
+            for (file, tensors) in contents.files {
                 let data = SafeTensors.encode(tensors, metadata: ["format": "pt", "step": String(state.step)])
                 try writeDurably(data, to: temporary.appendingPathComponent(file))
                 state.files[file] = SHA256.hex(of: data)
@@ -127,22 +119,19 @@ public struct CheckpointStore {
         guard state.format == TrainingState.currentFormat else {
             throw CheckpointError.corruptFile(path: statePath.path, reason: "format '\(state.format)', expected '\(TrainingState.currentFormat)'")
         }
-        func tensors(_ file: String, required: Bool = true) throws -> [String: Tensor]? {
+        let present = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        if let unlisted = present.filter({ $0.hasSuffix(".safetensors") && state.files[$0] == nil }).sorted().first {
+            throw CheckpointError.corruptFile(path: statePath.path, reason: "no checksum for \(unlisted)")
+        }
+        var files: [String: [String: Tensor]] = [:]
+        for (file, expected) in state.files.sorted(by: { $0.key < $1.key }) {
             let path = directory.appendingPathComponent(file)
-            guard let expected = state.files[file] else {
-                if required { throw CheckpointError.corruptFile(path: statePath.path, reason: "no checksum for \(file)") }
-                return nil
-            }
             guard let data = FileManager.default.contents(atPath: path.path) else { throw CheckpointError.missing(path: path.path) }
             let found = SHA256.hex(of: data)
             guard found == expected else { throw CheckpointError.checksumMismatch(path: path.path, expected: expected, found: found) }
-            let entries = try SafeTensors.decode(data, file: path.path).entries
-            return Dictionary(uniqueKeysWithValues: entries.map { ($0.name, Tensor(shape: $0.shape, scalars: $0.values)) })
+            files[file] = NamedTensors(try SafeTensors.decode(data, file: path.path).entries.map { (name: $0.name, tensor: Tensor(shape: $0.shape, scalars: $0.values)) }).dictionary
         }
-        return LoadedCheckpoint(
-            directory: directory, generator: try tensors("generator.safetensors")!,
-            generatorEMA: try tensors("generator_ema.safetensors", required: false), critic: try tensors("critic.safetensors")!,
-            optimizers: try tensors("optimizers.safetensors")!, state: state)
+        return LoadedCheckpoint(directory: directory, files: files, state: state)
     }
 
     /// The newest checkpoint that verifies, and a warning line for each newer one that did not.

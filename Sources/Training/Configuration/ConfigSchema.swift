@@ -1,3 +1,7 @@
+import Data
+import GAN
+import NN
+
 /// One configuration key: where it lives in the YAML, its flag, what it
 /// accepts, its default and what it means. The schema is the single source of
 /// truth for the YAML reader, the flags, the resolved config.yaml and the docs.
@@ -13,28 +17,29 @@ public struct ConfigKey: Sendable {
 
 /// Every key `tandem train` understands, in the order config.yaml lists them.
 public enum ConfigSchema {
-    public static let datasets = ["8gaussians", "25gaussians", "swissroll", "ring", "grid", "mnist", "cifar10", "npy"]
-    public static let optimizers = ["adam", "adamw", "rmsprop", "sgd"]
-    public static let penalties = ["gp", "r1", "r2", "dragan", "clip", "none"]
+    /// The keys every run has, then each method's own section.
+    public static let keys: [ConfigKey] = common + MethodKind.allCases.flatMap(\.configKeys)
 
-    public static let keys: [ConfigKey] = [
+    static let common: [ConfigKey] = [
         key("name", "name", .string, .string("wgan-gp"), "Run name; the default run directory is runs/<name>-<timestamp>."),
         key("seed", "seed", .int, .int(0), "Seed of every random draw: initialization, data order, latents, penalties."),
         key("run_dir", "run-dir", .optional(.string), .null, "Run directory (default runs/<name>-<timestamp>)."),
 
-        key("data.dataset", "dataset", .choice(datasets), .string("8gaussians"), "Training data: a toy 2-D mixture, mnist, cifar10 or npy."),
-        key("data.path", "data", .optional(.string), .null, "File or directory of the data (mnist: IDX directory; cifar10: directory of data_batch_*.bin; npy: the .npy file)."),
-        key("data.layout", "data-layout", .choice(["nchw", "nhwc"]), .string("nchw"), "Axis order of 4-D .npy images."),
-        key("data.partial_batch", "partial-batch", .choice(["drop", "wrap"]), .string("drop"), "The last partial batch of an epoch: dropped, or completed from the epoch's start."),
+        key("method", "method", .choice(of: MethodKind.self), .string("adversarial"), "Training method: what networks are trained and which losses each phase minimizes (see the methods table in the README)."),
 
-        key("model.kind", "model", .choice(["mlp", "dcgan"]), .string("mlp"), "mlp: the WGAN-GP toy networks; dcgan: the WGAN-GP MNIST/CIFAR conv networks."),
+        key("data.dataset", "dataset", .choice(of: DatasetKind.self), .string("8gaussians"), "Training data: a toy 2-D mixture, mnist, cifar10 or npy."),
+        key("data.path", "data", .optional(.string), .null, "File or directory of the data (mnist: IDX directory; cifar10: directory of data_batch_*.bin; npy: the .npy file)."),
+        key("data.layout", "data-layout", .choice(of: NpyLayout.self), .string("nchw"), "Axis order of 4-D .npy images."),
+        key("data.partial_batch", "partial-batch", .choice(of: PartialBatch.self), .string("drop"), "The last partial batch of an epoch: dropped, or completed from the epoch's start."),
+
+        key("model.kind", "model", .choice(of: ModelKind.self), .string("mlp"), "mlp: the WGAN-GP toy networks; dcgan: the WGAN-GP MNIST/CIFAR conv networks."),
         key("model.width", "width", .optional(.int), .null, "Hidden width (mlp, default 512) or base channel count DIM (dcgan, default 64)."),
         key("model.z_dim", "z-dim", .optional(.int), .null, "Latent dimension (default 2 for mlp, 128 for dcgan)."),
         key("model.spectral_norm", "spectral-norm", .bool, .bool(false), "Spectral normalization on every critic layer (SNGAN)."),
         key("model.batch_norm", "batch-norm", .bool, .bool(false), "Batch normalization in the generator, synchronized across ranks."),
 
-        key("loss.objective", "objective", .choice(["wasserstein", "hinge", "nonsaturating", "minimax", "least-squares"]), .string("wasserstein"), "Adversarial objective."),
-        key("loss.penalty", "penalty", .choice(penalties), .string("gp"), "Critic regularizer: gradient penalty, R1, R2, DRAGAN, weight clipping, or none."),
+        key("loss.objective", "objective", .choice(of: Objective.self), .string("wasserstein"), "Adversarial objective."),
+        key("loss.penalty", "penalty", .choice(of: PenaltyKind.self), .string("gp"), "Critic regularizer: gradient penalty, R1, R2, DRAGAN, weight clipping, or none."),
         key("loss.penalty_weight", "penalty-weight", .float, .float(0.1), "λ of gp and dragan; γ of r1 and r2 (the term is γ/2·‖∇D‖²)."),
         key("loss.penalty_every", "penalty-every", .int, .int(1), "Apply the penalty every k critic steps, scaled by k (lazy regularization)."),
         key("loss.one_sided", "one-sided", .bool, .bool(false), "gp: penalize only gradient norms above 1."),
@@ -47,18 +52,18 @@ public enum ConfigSchema {
         key("train.ema_kimg", "ema-kimg", .optional(.float), .null, "Generator EMA half-life in thousands of images (StyleGAN's form); used when ema_decay is null."),
         key("train.ema_rampup", "ema-rampup", .optional(.float), .null, "With ema_kimg: ramp the half-life up to this fraction of the images seen so far."),
 
-        key("optimizer.generator.kind", "optimizer-g", .choice(optimizers), .string("adam"), "Generator optimizer."),
+        key("optimizer.generator.kind", "optimizer-g", .choice(of: OptimizerKind.self), .string("adam"), "Generator optimizer."),
         key("optimizer.generator.lr", "lr-g", .float, .float(1e-4), "Generator learning rate."),
         key("optimizer.generator.betas", "betas-g", .floats(count: 2), .floats([0.5, 0.9]), "Generator Adam betas."),
         key("optimizer.generator.weight_decay", "weight-decay-g", .float, .float(0), "Generator weight decay (L2 for adam/sgd/rmsprop, decoupled for adamw)."),
         key("optimizer.generator.momentum", "momentum-g", .float, .float(0), "Generator momentum (sgd, rmsprop)."),
-        key("optimizer.generator.schedule", "lr-schedule-g", .choice(["constant", "linear"]), .string("constant"), "Generator learning rate: constant, or linear decay to 0 over the run."),
-        key("optimizer.critic.kind", "optimizer-d", .choice(optimizers), .string("adam"), "Critic optimizer."),
+        key("optimizer.generator.schedule", "lr-schedule-g", .choice(of: LearningRateSchedule.Kind.self), .string("constant"), "Generator learning rate: constant, or linear decay to 0 over the run."),
+        key("optimizer.critic.kind", "optimizer-d", .choice(of: OptimizerKind.self), .string("adam"), "Critic optimizer."),
         key("optimizer.critic.lr", "lr-d", .float, .float(1e-4), "Critic learning rate (TTUR: a separate rate from the generator's)."),
         key("optimizer.critic.betas", "betas-d", .floats(count: 2), .floats([0.5, 0.9]), "Critic Adam betas."),
         key("optimizer.critic.weight_decay", "weight-decay-d", .float, .float(0), "Critic weight decay."),
         key("optimizer.critic.momentum", "momentum-d", .float, .float(0), "Critic momentum (sgd, rmsprop)."),
-        key("optimizer.critic.schedule", "lr-schedule-d", .choice(["constant", "linear"]), .string("constant"), "Critic learning rate schedule."),
+        key("optimizer.critic.schedule", "lr-schedule-d", .choice(of: LearningRateSchedule.Kind.self), .string("constant"), "Critic learning rate schedule."),
 
         key("log.log_every", "log-every", .int, .int(50), "Log losses to metrics.jsonl every k generator steps."),
         key("log.sample_every", "sample-every", .int, .int(500), "Write a sample picture every k steps (0: only at the end)."),
@@ -73,7 +78,7 @@ public enum ConfigSchema {
         key("eval.classifier", "classifier", .optional(.string), .null, "Feature classifier (.safetensors from tandem classifier train) for FD and KID on images."),
     ]
 
-    private static func key(_ path: String, _ flag: String, _ type: ConfigType, _ value: ConfigValue, _ help: String) -> ConfigKey {
+    static func key(_ path: String, _ flag: String, _ type: ConfigType, _ value: ConfigValue, _ help: String) -> ConfigKey {
         ConfigKey(path: path, flag: flag, type: type, defaultValue: value, help: help)
     }
 

@@ -39,6 +39,11 @@ public indirect enum ConfigType: Sendable {
     /// The inner type, or null.
     case optional(ConfigType)
 
+    /// One of the raw values of a closed set of choices.
+    static func choice<T: CaseIterable & RawRepresentable>(of type: T.Type) -> ConfigType where T.RawValue == String {
+        .choice(T.allCases.map(\.rawValue))
+    }
+
     var summary: String {
         switch self {
         case .int: return "a whole number"

@@ -1,3 +1,4 @@
+import Formats
 import Autograd
 import Data
 import Foundation
@@ -14,7 +15,6 @@ import NN
 public final class Evaluator {
     let comm: any Communicator
     let dataset: any Dataset
-    let latentDimension: Int
     let settings: EvaluationSettings
     let modes: MixtureModes?
     let classifier: FeatureClassifier?
@@ -25,10 +25,9 @@ public final class Evaluator {
     private var realPoints: Tensor?
 
     /// Rank 0 reads the classifier (for image data) and shares it; the real data's statistics are computed now.
-    public init(comm: any Communicator, dataset: any Dataset, latentDimension: Int, settings: EvaluationSettings) throws {
+    public init(comm: any Communicator, dataset: any Dataset, settings: EvaluationSettings) throws {
         self.comm = comm
         self.dataset = dataset
-        self.latentDimension = latentDimension
         self.settings = settings
         if let toy = dataset as? ToyMixture, let centres = toy.modes, let std = toy.modeStd {
             modes = try MixtureModes(centres: centres, std: std)
@@ -44,9 +43,9 @@ public final class Evaluator {
         try measureRealData()
     }
 
-    /// Metrics of `generator` (in evaluation mode, no graph), named "eval_*".
-    public func evaluate(generator: any Module) throws -> [(name: String, value: Double)] {
-        let generated = samples(of: generator)
+    /// Metrics of the samples of `source` (global rows 0..<samples of (seed, "z.eval")), named "eval_*".
+    public func evaluate(source: any SampleSource) throws -> [(name: String, value: Double)] {
+        let generated = source.samples(seed: settings.seed, purpose: "z.eval", rows: shard)
         var results: [(String, Double)] = [("eval_samples", Double(settings.samples))]
         if let classifier {
             let features = withoutGradients { classifier.features(generated, batchSize: 250) }
@@ -79,16 +78,7 @@ public final class Evaluator {
     // MARK: - Samples and statistics
 
     /// This rank's share of the global samples 0..<samples: row r is sample shard.lowerBound + r.
-    private var shard: Range<Int> { ShardedSampler.shard(batchSize: settings.samples, rank: comm.rank, worldSize: comm.size) }
-
-    private func samples(of generator: any Module) -> Tensor {
-        let z = RandomStream(seed: settings.seed, purpose: "z.eval").normal(rows: shard.count, columns: latentDimension, firstRow: shard.lowerBound)
-        let wasTraining = generator.isTraining
-        generator.isTraining = false
-        defer { generator.isTraining = wasTraining }
-        let output = withoutGradients { generator(z) }
-        return output.reshaped([shard.count] + dataset.sampleShape)
-    }
+    private var shard: Range<Int> { BalancedSplit.range(comm.rank, of: comm.size, total: settings.samples) }
 
     /// The real data compared against: a fixed subset of an image dataset (a seeded
     /// permutation's first `samples`), or fresh draws of a toy mixture far from the
@@ -96,7 +86,7 @@ public final class Evaluator {
     private func measureRealData() throws {
         if let classifier {
             let subset = realSubset()
-            let mine = ShardedSampler.shard(batchSize: subset.count, rank: comm.rank, worldSize: comm.size)
+            let mine = BalancedSplit.range(comm.rank, of: comm.size, total: subset.count)
             let images = dataset.batch(at: Array(subset[mine]))
             let features = withoutGradients { classifier.features(images, batchSize: 250) }
             realMoments = try sumOverRanks(try FeatureMoments(features: features))

@@ -1,3 +1,4 @@
+import Formats
 import Autograd
 import Data
 import Foundation
@@ -5,7 +6,8 @@ import MPI
 import NN
 
 /// `tandem eval` for one run: rank 0 reads the run's configuration and checkpoint and
-/// shares them, every rank evaluates its share, rank 0 reports and appends to metrics.jsonl.
+/// shares them, every rank rebuilds the method and evaluates its share, rank 0 reports
+/// and appends to metrics.jsonl.
 public struct RunEvaluation {
     public let runDirectory: RunDirectory
     public let step: Int?
@@ -24,55 +26,38 @@ public struct RunEvaluation {
     /// Evaluates on every rank; returns the JSON line on rank 0 (nil elsewhere).
     public func run(on comm: any Communicator) throws -> String? {
         // Rank 0 reads the files (other hosts may not see the run directory) and shares them.
-        let shared = try comm.broadcastBytes(
-            try comm.agree { comm.rank == 0 ? try filesOnRankZero() : [] }, root: 0)
-        let (configText, state, weights) = try comm.agree { try Self.unpack(shared) }
-        let (config, generator, dataset) = try comm.agree { () -> (TrainingConfiguration, any Module, any Dataset) in
+        let shared = try comm.broadcastBytes(try comm.agree { comm.rank == 0 ? Array(try filesOnRankZero()) : [] }, root: 0)
+        let (sampler, dataset) = try comm.agree { () -> (RunSampler, any Dataset) in
+            let (files, metadata) = try StateBlob.decode(Data(shared), origin: "checkpoint from rank 0")
             var values = ConfigValues()
-            try values.merge(yamlText: configText, origin: runDirectory.configFile.path)
+            try values.merge(yamlText: metadata["config"] ?? "", origin: runDirectory.configFile.path)
             let config = try TrainingConfiguration(values)
-            let generator = try ModelFactory(config: config, sampleShape: state.sampleShape).generator()
-            try generator.loadState(weights)
-            return (config, generator, try DatasetFactory.make(config))
+            let state = try JSONDecoder().decode(TrainingState.self, from: Data((metadata["state"] ?? "").utf8))
+            let sampler = try RunSampler(config: config, state: state, files: files, averaged: useEMA) { "checkpoint from rank 0: \($0)" }
+            return (sampler, try DatasetFactory.make(config))
         }
-        var settings = config.evaluation
+        var settings = sampler.config.evaluation
         if let samples { settings.samples = samples }
         if let classifier { settings.classifier = classifier }
-        let evaluator = try comm.agree { try Evaluator(comm: comm, dataset: dataset, latentDimension: config.latentDimension, settings: settings) }
-        let results = try evaluator.evaluate(generator: generator)
+        let evaluator = try comm.agree { try Evaluator(comm: comm, dataset: dataset, settings: settings) }
+        let results = try evaluator.evaluate(source: sampler.source)
         guard comm.rank == 0 else { return nil }
         var line = JSONLine()
-        line["step"] = state.step
+        line["step"] = sampler.step
         line["eval_ema"] = useEMA
         for (name, value) in results { line[name] = value }
         try MetricsLog(url: runDirectory.metricsFile).append(line)
         return line.text
     }
 
-    /// config.yaml, state.json and the generator's (or its EMA's) weights, length-prefixed.
-    private func filesOnRankZero() throws -> [UInt8] {
-        let sampler = try GeneratorSampler(runDirectory: runDirectory, step: step, useEMA: useEMA)
+    /// config.yaml, state.json and the checkpoint's files as one blob.
+    private func filesOnRankZero() throws -> Data {
+        let (_, checkpoint) = try RunSampler.load(runDirectory: runDirectory, step: step)
         let configText = try String(contentsOf: runDirectory.configFile, encoding: .utf8)
-        let state = try JSONEncoder().encode(sampler.state)
-        let weights = SafeTensors.encode(sampler.generator.stateDictionary())
-        return [Array(configText.utf8), Array(state), Array(weights)].flatMap { part in
-            withUnsafeBytes(of: UInt64(part.count).littleEndian, Array.init) + part
+        let state = String(decoding: try JSONEncoder().encode(checkpoint.state), as: UTF8.self)
+        let files = checkpoint.files.sorted { $0.key < $1.key }.map { file, tensors in
+            (name: file, tensors: NamedTensors(tensors.sorted { $0.key < $1.key }.map { (name: $0.key, tensor: $0.value) }))
         }
-    }
-
-    private static func unpack(_ bytes: [UInt8]) throws -> (String, TrainingState, [String: Tensor]) {
-        var parts: [[UInt8]] = []
-        var offset = 0
-        while offset + 8 <= bytes.count {
-            let length = Int(bytes[offset..<(offset + 8)].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
-            parts.append(Array(bytes[(offset + 8)..<(offset + 8 + length)]))
-            offset += 8 + length
-        }
-        let state = try JSONDecoder().decode(TrainingState.self, from: Data(parts[1]))
-        let entries = try SafeTensors.decode(Data(parts[2]), file: "generator weights from rank 0").entries
-        return (
-            String(decoding: parts[0], as: UTF8.self), state,
-            Dictionary(uniqueKeysWithValues: entries.map { ($0.name, Tensor(shape: $0.shape, scalars: $0.values)) })
-        )
+        return StateBlob.encode(files, metadata: ["config": configText, "state": state])
     }
 }

@@ -1,3 +1,4 @@
+import Plot
 import Data
 import Foundation
 

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// A run's directory: config.yaml (the resolved configuration), metrics.jsonl
@@ -28,6 +29,31 @@ public struct RunDirectory: Sendable {
     /// samples/step-NNNNNNN.png
     public func samplePicture(step: Int) -> URL {
         samplesDirectory.appendingPathComponent(CheckpointStore.directoryName(step: step) + ".png")
+    }
+
+    /// What the directory holds of an earlier run ("config.yaml, 3 checkpoints, metrics.jsonl"), or nil.
+    public var earlierRun: String? {
+        let fm = FileManager.default
+        let checkpoints = ((try? fm.contentsOfDirectory(atPath: self.checkpoints.root.path)) ?? []).filter { $0.hasPrefix("step-") }.count
+        var parts: [String] = []
+        if fm.fileExists(atPath: configFile.path) { parts.append("config.yaml") }
+        if checkpoints > 0 { parts.append("\(checkpoints) checkpoint\(checkpoints == 1 ? "" : "s")") }
+        if ((try? fm.attributesOfItem(atPath: metricsFile.path)[.size] as? Int) ?? 0) > 0 { parts.append("metrics.jsonl") }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
+    /// Renames the directory to "<dir>.replaced-<timestamp>" (keeping the earlier run) and returns the new place.
+    public func moveAside(now: Date = Date()) throws -> URL {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        let aside = URL(fileURLWithPath: url.path + ".replaced-" + formatter.string(from: now))
+        do {
+            try FileManager.default.moveItem(at: url, to: aside)
+        } catch {
+            throw CheckpointError.writeFailed(path: aside.path, reason: CheckpointStore.reason(error))
+        }
+        return aside
     }
 
     /// Creates the directory tree and checks it can be written, before any training starts.

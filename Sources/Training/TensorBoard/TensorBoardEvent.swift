@@ -1,3 +1,4 @@
+import Formats
 /// The encoded `tensorflow.Event` messages Tandem writes (field numbers from
 /// tensorflow/core/util/event.proto and tensorflow/core/framework/summary.proto).
 enum TensorBoardEvent {

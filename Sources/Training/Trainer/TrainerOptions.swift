@@ -6,10 +6,13 @@ public struct TrainerOptions: Sendable {
     public var debugChecks: Bool
     /// Rank 0 draws an updating progress line on a terminal.
     public var showProgress: Bool
+    /// A new run in a directory that holds one moves the old run aside (otherwise it is an error).
+    public var startOver: Bool
 
-    public init(resume: Bool = false, debugChecks: Bool = false, showProgress: Bool = true) {
+    public init(resume: Bool = false, debugChecks: Bool = false, showProgress: Bool = true, startOver: Bool = false) {
         self.resume = resume
         self.debugChecks = debugChecks
         self.showProgress = showProgress
+        self.startOver = startOver
     }
 }

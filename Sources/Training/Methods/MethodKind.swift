@@ -1,0 +1,39 @@
+/// The training methods a configuration can name (`method`). Adding a method
+/// is one file defining a `MethodDefinition` and one case here.
+public enum MethodKind: String, CaseIterable, Sendable {
+    /// A generator against a critic: WGAN, WGAN-GP, R1/R2, DRAGAN, hinge, SNGAN, TTUR.
+    case adversarial
+
+    var definition: any MethodDefinition.Type {
+        switch self {
+        case .adversarial: AdversarialMethod.self
+        }
+    }
+
+    /// The method's own configuration keys.
+    public var configKeys: [ConfigKey] { definition.configKeys }
+
+    /// Checks the method's keys and their combination with the rest of `config`.
+    func validate(_ config: TrainingConfiguration) throws {
+        try definition.validate(config)
+    }
+
+    /// Builds the method and its networks on one rank.
+    public func make(_ setup: MethodSetup) throws -> any TrainingMethod {
+        try definition.init(setup)
+    }
+}
+
+/// A training method as the configuration knows it.
+protocol MethodDefinition: TrainingMethod {
+    /// Keys of the method's own section (empty when it only uses common keys).
+    static var configKeys: [ConfigKey] { get }
+    /// Throws a `ConfigError` naming the key when the configuration cannot train this method.
+    static func validate(_ config: TrainingConfiguration) throws
+    init(_ setup: MethodSetup) throws
+}
+
+extension MethodDefinition {
+    static var configKeys: [ConfigKey] { [] }
+    static func validate(_ config: TrainingConfiguration) throws {}
+}
