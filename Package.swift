@@ -22,13 +22,15 @@ let package = Package(
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
 
         // Bottom to top: arrows point down only.
         .target(name: "MPI", dependencies: ["CMPI"]),
         .target(name: "Autograd", dependencies: ["CBLAS"], swiftSettings: numericSettings),
         .target(name: "NN", dependencies: ["Autograd"], swiftSettings: numericSettings),
         .target(name: "GAN", dependencies: ["NN", "Autograd"], swiftSettings: numericSettings),
-        .target(name: "Data", dependencies: ["Autograd", "CZlib"], swiftSettings: numericSettings),
+        .target(name: "Data", dependencies: ["Autograd", "CZlib", "CPNG", "CJPEG"], swiftSettings: numericSettings),
         .target(
             name: "Training",
             dependencies: ["MPI", "Autograd", "NN", "GAN", "Data", .product(name: "Yams", package: "Yams")],
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "GANTests", dependencies: ["GAN", "NN", "Autograd"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Autograd"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "MPI", "GAN", "NN", "Data", "Autograd"]),
-        .testTarget(name: "IntegrationTests"),
+        // Integration tests drive the release binary; Data only writes their image fixtures.
+        .testTarget(name: "IntegrationTests", dependencies: ["Data"]),
     ]
 )
