@@ -24,6 +24,8 @@ public final class Sequential: Module {
         return x
     }
 
+    public var children: [any Module] { layers }
+
     public var namedParameters: [(name: String, tensor: Tensor)] {
         prefixed { $0.namedParameters }
     }

@@ -150,8 +150,6 @@ public final class Trainer {
 extension Module {
     /// The batch normalization layers inside this module (for synchronized statistics).
     var batchNormLayers: [BatchNorm] {
-        if let layer = self as? BatchNorm { return [layer] }
-        if let sequential = self as? Sequential { return sequential.layers.flatMap(\.batchNormLayers) }
-        return []
+        descendants.compactMap { $0 as? BatchNorm }
     }
 }
