@@ -113,6 +113,6 @@ final class ConfigurationDefaultsTests: XCTestCase {
                 XCTAssertNotNil(configurationError(flags: ["--dataset", dataset]), dataset)
             }
         }
-        XCTAssertEqual(ConfigSchema.datasets.filter { !["mnist", "cifar10", "npy"].contains($0) }.count, 5)
+        XCTAssertEqual(ConfigSchema.datasets.filter { !["mnist", "cifar10", "npy", "folder"].contains($0) }.count, 5)
     }
 }

@@ -8,14 +8,18 @@ public struct ModelFactory {
     /// Shape of one data sample ([2] for points, [C, H, W] for images).
     public let sampleShape: [Int]
 
+    /// Image sides each convolutional model takes.
+    static let imageSides: [String: [Int]] = ["dcgan": [28, 32], "dcgan64": [64], "resnet": [32]]
+
     public init(config: TrainingConfiguration, sampleShape: [Int]) throws {
         self.config = config
         self.sampleShape = sampleShape
-        if config.model == "dcgan" {
-            guard sampleShape.count == 3, [28, 32].contains(sampleShape[1]), sampleShape[1] == sampleShape[2] else {
+        if let sides = Self.imageSides[config.model] {
+            guard sampleShape.count == 3, sides.contains(sampleShape[1]), sampleShape[1] == sampleShape[2] else {
+                let hint = config.dataset == "folder" ? " (set data.resolution to \(sides[0]))" : ""
                 throw ConfigError.invalidValue(
                     origin: config.values.origin(of: "model.kind"), key: "model.kind",
-                    reason: "dcgan needs 28x28 or 32x32 images, the data's samples have shape \(sampleShape)")
+                    reason: "\(config.model) needs \(sides.map { "\($0)x\($0)" }.joined(separator: " or ")) images, the data's samples have shape \(sampleShape)\(hint)")
             }
         }
     }
@@ -24,19 +28,34 @@ public struct ModelFactory {
     public var sampleSize: Int { sampleShape.reduce(1, *) }
 
     public func generator() throws -> any Module {
-        if config.model == "mlp" {
-            return try ModelBuilders.mlpGenerator(latentDimension: config.latentDimension, width: config.width, outputDimension: sampleSize, seed: config.seed)
+        let (z, width, initialization, seed) = (config.latentDimension, config.width, config.initialization, config.seed)
+        switch config.model {
+        case "mlp":
+            return try ModelBuilders.mlpGenerator(latentDimension: z, width: width, outputDimension: sampleSize, initialization: initialization, seed: seed)
+        case "dcgan64":
+            return try ModelBuilders.dcgan64Generator(latentDimension: z, dim: width, channels: sampleShape[0], initialization: initialization, seed: seed)
+        case "resnet":
+            return try ModelBuilders.resnetGenerator(latentDimension: z, width: 2 * width, channels: sampleShape[0], initialization: initialization, seed: seed)
+        default:
+            return try ModelBuilders.dcganGenerator(
+                latentDimension: z, dim: width, channels: sampleShape[0], imageSize: sampleShape[1], batchNorm: config.batchNorm,
+                initialization: initialization, seed: seed)
         }
-        return try ModelBuilders.dcganGenerator(
-            latentDimension: config.latentDimension, dim: config.width, channels: sampleShape[0], imageSize: sampleShape[1],
-            batchNorm: config.batchNorm, seed: config.seed)
     }
 
     public func critic() throws -> any Module {
-        if config.model == "mlp" {
-            return try ModelBuilders.mlpCritic(inputDimension: sampleSize, width: config.width, spectralNorm: config.spectralNorm, seed: config.seed &+ 1)
+        let (width, spectralNorm, initialization, seed) = (config.width, config.spectralNorm, config.initialization, config.seed &+ 1)
+        switch config.model {
+        case "mlp":
+            return try ModelBuilders.mlpCritic(inputDimension: sampleSize, width: width, spectralNorm: spectralNorm, initialization: initialization, seed: seed)
+        case "dcgan64":
+            return try ModelBuilders.dcgan64Critic(channels: sampleShape[0], dim: width, spectralNorm: spectralNorm, initialization: initialization, seed: seed)
+        case "resnet":
+            return try ModelBuilders.resnetCritic(channels: sampleShape[0], width: width, spectralNorm: spectralNorm, initialization: initialization, seed: seed)
+        default:
+            return try ModelBuilders.dcganCritic(
+                channels: sampleShape[0], dim: width, imageSize: sampleShape[1], spectralNorm: spectralNorm, initialization: initialization,
+                seed: seed)
         }
-        return try ModelBuilders.dcganCritic(
-            channels: sampleShape[0], dim: config.width, imageSize: sampleShape[1], spectralNorm: config.spectralNorm, seed: config.seed &+ 1)
     }
 }

@@ -13,7 +13,7 @@ public struct ConfigKey: Sendable {
 
 /// Every key `tandem train` understands, in the order config.yaml lists them.
 public enum ConfigSchema {
-    public static let datasets = ["8gaussians", "25gaussians", "swissroll", "ring", "grid", "mnist", "cifar10", "npy"]
+    public static let datasets = ["8gaussians", "25gaussians", "swissroll", "ring", "grid", "mnist", "cifar10", "npy", "folder"]
     public static let optimizers = ["adam", "adamw", "rmsprop", "sgd"]
     public static let penalties = ["gp", "r1", "r2", "dragan", "clip", "none"]
 
@@ -22,16 +22,21 @@ public enum ConfigSchema {
         key("seed", "seed", .int, .int(0), "Seed of every random draw: initialization, data order, latents, penalties."),
         key("run_dir", "run-dir", .optional(.string), .null, "Run directory (default runs/<name>-<timestamp>)."),
 
-        key("data.dataset", "dataset", .choice(datasets), .string("8gaussians"), "Training data: a toy 2-D mixture, mnist, cifar10 or npy."),
-        key("data.path", "data", .optional(.string), .null, "File or directory of the data (mnist: IDX directory; cifar10: directory of data_batch_*.bin; npy: the .npy file)."),
+        key("data.dataset", "dataset", .choice(datasets), .string("8gaussians"), "Training data: a toy 2-D mixture, mnist, cifar10, npy, or a folder of PNG/JPEG images."),
+        key("data.path", "data", .optional(.string), .null, "File or directory of the data (mnist: IDX directory; cifar10: directory of data_batch_*.bin; npy: the .npy file; folder: a directory searched recursively for .png/.jpg/.jpeg files)."),
         key("data.layout", "data-layout", .choice(["nchw", "nhwc"]), .string("nchw"), "Axis order of 4-D .npy images."),
+        key("data.channels", "channels", .optional(.int), .null, "folder: 1 (grayscale) or 3 (RGB); null: what most of the files are."),
+        key("data.resolution", "resolution", .optional(.int), .null, "folder: side of the square images, 32 or 64 (null: 64 for dcgan64, 32 otherwise)."),
+        key("data.flip", "flip", .bool, .bool(false), "Mirror each real image left to right with probability 1/2, keyed by step and global sample index."),
+        key("data.cache_dir", "cache-dir", .optional(.string), .null, "folder: where the decoded images are cached (null: .tandem-cache beside the folder)."),
         key("data.partial_batch", "partial-batch", .choice(["drop", "wrap"]), .string("drop"), "The last partial batch of an epoch: dropped, or completed from the epoch's start."),
 
-        key("model.kind", "model", .choice(["mlp", "dcgan"]), .string("mlp"), "mlp: the WGAN-GP toy networks; dcgan: the WGAN-GP MNIST/CIFAR conv networks."),
-        key("model.width", "width", .optional(.int), .null, "Hidden width (mlp, default 512) or base channel count DIM (dcgan, default 64)."),
+        key("model.kind", "model", .choice(["mlp", "dcgan", "dcgan64", "resnet"]), .string("mlp"), "mlp: the WGAN-GP toy networks; dcgan: the WGAN-GP MNIST/CIFAR conv networks (28/32 px); dcgan64: DCGAN at 64 px; resnet: SNGAN's CIFAR ResNet (32 px)."),
+        key("model.width", "width", .optional(.int), .null, "Hidden width (mlp, default 512), base channel count (dcgan, dcgan64: default 64), or the resnet critic's channels (default 128; its generator has twice as many)."),
         key("model.z_dim", "z-dim", .optional(.int), .null, "Latent dimension (default 2 for mlp, 128 for dcgan)."),
         key("model.spectral_norm", "spectral-norm", .bool, .bool(false), "Spectral normalization on every critic layer (SNGAN)."),
-        key("model.batch_norm", "batch-norm", .bool, .bool(false), "Batch normalization in the generator, synchronized across ranks."),
+        key("model.batch_norm", "batch-norm", .bool, .bool(false), "Batch normalization in the generator, synchronized across ranks (dcgan64 and resnet always have it)."),
+        key("model.init", "init", .choice(["he", "pytorch"]), .string("he"), "Initialization: he (He-uniform, Glorot-uniform last layer, zero biases: the WGAN-GP reference) or pytorch (PyTorch's default Linear/Conv init)."),
 
         key("loss.objective", "objective", .choice(["wasserstein", "hinge", "nonsaturating", "minimax", "least-squares"]), .string("wasserstein"), "Adversarial objective."),
         key("loss.penalty", "penalty", .choice(penalties), .string("gp"), "Critic regularizer: gradient penalty, R1, R2, DRAGAN, weight clipping, or none."),

@@ -29,6 +29,15 @@ public struct TrainingConfiguration: Sendable {
     public let dataset: String
     public let dataPath: String?
     public let dataLayout: String
+    /// folder: 1 or 3 channels, or nil for those of most files.
+    public let dataChannels: Int?
+    /// folder: side of the square images.
+    public let dataResolution: Int
+    /// Random horizontal flips of the real images.
+    public let dataFlip: Bool
+    /// folder: where decoded images are cached (nil: beside the folder).
+    public let cacheDirectory: String?
+    public let initialization: ModelInitialization
     public let wrapPartialBatch: Bool
     public let model: String
     public let width: Int
@@ -76,10 +85,11 @@ public struct TrainingConfiguration: Sendable {
         dataLayout = try reader.string("data.layout")
         wrapPartialBatch = try reader.string("data.partial_batch") == "wrap"
         model = try reader.string("model.kind")
-        width = try reader.optionalInt("model.width", atLeast: 1) ?? (model == "mlp" ? 512 : 64)
+        width = try reader.optionalInt("model.width", atLeast: 1) ?? (model == "mlp" ? 512 : model == "resnet" ? 128 : 64)
         latentDimension = try reader.optionalInt("model.z_dim", atLeast: 1) ?? (model == "mlp" ? 2 : 128)
         spectralNorm = try reader.bool("model.spectral_norm")
         batchNorm = try reader.bool("model.batch_norm")
+        (dataChannels, dataResolution, dataFlip, cacheDirectory, initialization) = try Self.imageSettings(reader, dataset: dataset, model: model)
         objective = Objective(rawValue: try reader.string("loss.objective"))!
         penalty = try reader.string("loss.penalty")
         penaltyWeight = try reader.float("loss.penalty_weight", atLeast: 0)
@@ -114,6 +124,21 @@ public struct TrainingConfiguration: Sendable {
         if evalEvery > 0, ["mnist", "cifar10"].contains(dataset), evaluation.classifier == nil {
             throw reader.invalid("log.eval_every", "evaluating \(dataset) images needs eval.classifier (--classifier FILE from tandem classifier train)")
         }
+    }
+
+    /// The folder dataset's keys, flips and the initialization (read after model.kind, which sets the resolution's default).
+    private static func imageSettings(
+        _ reader: Reader, dataset: String, model: String
+    ) throws -> (channels: Int?, resolution: Int, flip: Bool, cacheDirectory: String?, initialization: ModelInitialization) {
+        guard let initialization = ModelInitialization(rawValue: try reader.string("model.init")) else { throw reader.invalid("model.init", "expected he or pytorch") }
+        let channels = try reader.optionalInt("data.channels", atLeast: 1)
+        if let channels, channels != 1 && channels != 3 { throw reader.invalid("data.channels", "must be 1 (grayscale) or 3 (RGB), got \(channels)") }
+        let resolution = try reader.optionalInt("data.resolution", atLeast: 1)
+        if let resolution, resolution != 32 && resolution != 64 { throw reader.invalid("data.resolution", "must be 32 or 64, got \(resolution)") }
+        let cacheDirectory = try reader.optionalString("data.cache_dir")
+        for (key, given) in [("data.channels", channels != nil), ("data.resolution", resolution != nil), ("data.cache_dir", cacheDirectory != nil)]
+        where given && dataset != "folder" { throw reader.invalid(key, "applies only to data.dataset folder, the dataset is \(dataset)") }
+        return (channels, resolution ?? (model == "dcgan64" ? 64 : 32), try reader.bool("data.flip"), cacheDirectory, initialization)
     }
 
     /// Reads typed values and words errors with the key and where its value came from.

@@ -33,7 +33,7 @@ public struct RunEvaluation {
             let config = try TrainingConfiguration(values)
             let generator = try ModelFactory(config: config, sampleShape: state.sampleShape).generator()
             try generator.loadState(weights)
-            return (config, generator, try DatasetFactory.make(config))
+            return (config, generator, try DatasetFactory.make(config, comm: comm))
         }
         var settings = config.evaluation
         if let samples { settings.samples = samples }

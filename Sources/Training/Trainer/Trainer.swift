@@ -67,7 +67,7 @@ public final class Trainer {
         shard = ShardedSampler.shard(batchSize: config.batchSize, rank: comm.rank, worldSize: comm.size)
 
         (dataset, sampler, models) = try comm.agree {
-            let dataset = try given ?? DatasetFactory.make(config)
+            let dataset = try given ?? DatasetFactory.make(config, comm: comm, say: rank == 0 ? say : { _ in })
             let sampler = try ShardedSampler(
                 datasetCount: dataset.count, globalBatch: config.batchSize, worldSize: size, seed: config.seed,
                 partialBatch: config.wrapPartialBatch ? .wrap : .drop)
