@@ -47,7 +47,8 @@ public struct StepBenchmark: Sendable {
     /// The configuration of the peer's setup.
     func configuration(runDirectory: URL) throws -> TrainingConfiguration {
         var values = ConfigValues()
-        let common = ["--run-dir", runDirectory.path, "--steps", String(warmup + iterations), "--log-every", "1000000"]
+        // The benchmark runs iterations itself, without the training loop's watchdog beats.
+        let common = ["--run-dir", runDirectory.path, "--steps", String(warmup + iterations), "--log-every", "1000000", "--watchdog-timeout", "0"]
         switch setup {
         case .toy:
             try values.apply(flags: common + ["--width", "512", "--batch-size", "256", "--n-critic", "5", "--penalty-weight", "0.1"])
