@@ -113,14 +113,19 @@ final class FolderDatasetTests: XCTestCase {
         try ImageFixtures.write(Array("just text".utf8), "broken/text.jpg", in: folder)
         try ImageFixtures.write([], "broken/empty.jpeg", in: folder)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("broken/folder.png"), withIntermediateDirectories: true)
+        // Unreadable even for root: a link to a file that does not exist.
+        try FileManager.default.createSymbolicLink(
+            at: folder.appendingPathComponent("broken/gone.png"), withDestinationURL: scratch.url.appendingPathComponent("nowhere.png"))
         var warnings: [String] = []
         let dataset = try load(folder, cache: scratch.url.appendingPathComponent("cache"), warnings: &warnings)
         XCTAssertEqual(dataset.count, 5)
-        XCTAssertEqual(warnings.count, 3, "\(warnings)")
-        for (line, name) in zip(warnings, ["empty.jpeg: empty file", "text.jpg: not a PNG or JPEG image", "truncated.png: PNG: "]) {
+        XCTAssertEqual(warnings.count, 4, "\(warnings)")
+        let expected = ["empty.jpeg: empty file", "gone.png: cannot be read", "text.jpg: not a PNG or JPEG image", "truncated.png: PNG: "]
+        for (line, name) in zip(warnings, expected) {
             XCTAssertTrue(line.hasPrefix("warning: skipping ") && line.contains("broken/" + name), line)
         }
-        XCTAssertEqual(dataset.manifest.skipped.map(\.path), ["broken/empty.jpeg", "broken/text.jpg", "broken/truncated.png"])
+        XCTAssertEqual(
+            dataset.manifest.skipped.map(\.path), ["broken/empty.jpeg", "broken/gone.png", "broken/text.jpg", "broken/truncated.png"])
     }
 
     func testAFolderWhereMostFilesFailOrThatHoldsNoImageStops() throws {

@@ -13,10 +13,12 @@ public struct FolderEntry: Codable, Sendable, Equatable {
     public static let extensions: Set<String> = ["png", "jpg", "jpeg"]
 
     /// The PNG and JPEG files under `directory`, recursively, sorted by relative path.
-    /// Hidden files and folders (names starting with ".") are skipped.
+    /// Hidden files and folders (names starting with ".") are skipped; an entry that is
+    /// not a folder but cannot be examined (a broken link) is listed, so decoding it
+    /// fails with a warning rather than silently.
     public static func scan(_ directory: URL) throws -> [FolderEntry] {
         try FileBytes.requireDirectory(directory, expected: "a folder of PNG and JPEG images")
-        let keys: [URLResourceKey] = [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]
+        let keys: [URLResourceKey] = [.isDirectoryKey, .fileSizeKey, .contentModificationDateKey]
         guard let walk = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles]) else {
             throw DataError.ioFailed(path: directory.relativePath, reason: "cannot be listed")
         }
@@ -24,7 +26,7 @@ public struct FolderEntry: Codable, Sendable, Equatable {
         var entries: [FolderEntry] = []
         for case let url as URL in walk where extensions.contains(url.pathExtension.lowercased()) {
             let values = try? url.resourceValues(forKeys: Set(keys))
-            guard values?.isRegularFile == true else { continue }
+            guard values?.isDirectory != true else { continue }
             let full = url.standardizedFileURL.path
             let relative = full.hasPrefix(base + "/") ? String(full.dropFirst(base.count + 1)) : url.lastPathComponent
             entries.append(
