@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
 
         // Bottom to top: arrows point down only.
         .target(name: "MPI", dependencies: ["CMPI"]),
@@ -29,7 +31,7 @@ let package = Package(
         .target(name: "Formats", dependencies: ["Autograd", "CZlib"]),
         .target(name: "NN", dependencies: ["Autograd"], swiftSettings: numericSettings),
         .target(name: "GAN", dependencies: ["NN", "Autograd"], swiftSettings: numericSettings),
-        .target(name: "Data", dependencies: ["Autograd", "Formats"], swiftSettings: numericSettings),
+        .target(name: "Data", dependencies: ["Autograd", "Formats", "CPNG", "CJPEG"], swiftSettings: numericSettings),
         .target(name: "Plot", dependencies: ["Autograd", "Formats"], swiftSettings: numericSettings),
         .target(
             name: "Training",
@@ -49,9 +51,10 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Autograd"]),
         .testTarget(name: "GANTests", dependencies: ["GAN", "NN", "Autograd"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Autograd", "TestSupport"]),
-        .testTarget(name: "DataTests", dependencies: ["Data", "Formats", "Autograd", "TestSupport"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Formats", "Plot", "Autograd", "TestSupport"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "Formats", "Data", "Autograd", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "MPI", "Formats", "GAN", "NN", "Data", "Plot", "Autograd", "TestSupport"]),
-        .testTarget(name: "IntegrationTests"),
+        // Integration tests drive the release binary; Data and Plot only write their image fixtures.
+        .testTarget(name: "IntegrationTests", dependencies: ["Data", "Plot"]),
     ]
 )

@@ -31,6 +31,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
     case invalidLabel(path: String, offset: Int, value: Int, expected: ClosedRange<Int>)
     /// A toy distribution name that is not one of the known mixtures.
     case unknownToyMixture(name: String, known: [String])
+    /// A folder of images where more than half of the files (or all) could not be decoded.
+    case mostlyUndecodable(path: String, failed: Int, total: Int, example: String)
 
     public var description: String {
         switch self {
@@ -64,6 +66,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
             return "\(path): label \(value) at offset \(offset), expected \(expected.lowerBound)...\(expected.upperBound)"
         case let .unknownToyMixture(name, known):
             return "toy dataset '\(name)' is unknown, expected one of \(known.joined(separator: ", "))"
+        case let .mostlyUndecodable(path, failed, total, example):
+            return "\(path): \(failed) of its \(total) image files could not be decoded, expected most to be PNG or JPEG images (first: \(example))"
         }
     }
 }

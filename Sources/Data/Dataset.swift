@@ -11,6 +11,10 @@ public protocol Dataset: AnyObject, Sendable {
     var sampleShape: [Int] { get }
     /// Samples at `indices`, stacked into a Float32 tensor of shape [indices.count] + sampleShape.
     func batch(at indices: [Int]) -> Tensor
+    /// The rows of a training batch: `batch(at:)` with the dataset's random augmentation
+    /// (if any) applied, keyed by the critic `step` and each row's position in the global
+    /// batch (`firstRow` + r), so every number of ranks sees the same augmented batch.
+    func trainingBatch(at indices: [Int], step: Int, firstRow: Int) -> Tensor
 }
 
 /// A dataset of images ([C, H, W] samples) whose values lie in a known range.
@@ -22,6 +26,11 @@ public protocol ImageDataset: Dataset {
 }
 
 extension Dataset {
+    /// No augmentation: the samples as they are.
+    public func trainingBatch(at indices: [Int], step: Int, firstRow: Int) -> Tensor {
+        batch(at: indices)
+    }
+
     /// True for [C, H, W] samples, false for points.
     public var holdsImages: Bool { sampleShape.count == 3 }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// Reads and writes NumPy .npy files (format versions 1.0, 2.0 and 3.0): the
 /// magic "\u{93}NUMPY", a version, a little-endian header length, a Python
 /// dict header, then the elements. Reading accepts uint8 ('|u1') and float32
-/// ('<f4') arrays in C order; writing produces float32, version 1.0.
+/// ('<f4') arrays in C order; writing produces float32 (or uint8, for caches), version 1.0.
 public enum NpyFile {
     /// An element type this reader converts.
     enum DType: String {
@@ -59,18 +59,28 @@ public enum NpyFile {
 
     /// The bytes of a version 1.0 float32 .npy file.
     static func encode(shape: [Int], values: [Float]) -> [UInt8] {
-        let header = NpyHeader(descr: DType.float32.rawValue, fortranOrder: false, shape: shape).literal
-        let prefix = magic.count + 4  // magic, two version bytes, two length bytes
-        let unpadded = prefix + header.utf8.count + 1  // + the closing newline
-        let padding = (alignment - unpadded % alignment) % alignment
-        let headerBytes = Array(header.utf8) + [UInt8](repeating: 0x20, count: padding) + [0x0A]
-        var bytes = magic + [1, 0, UInt8(headerBytes.count & 0xFF), UInt8(headerBytes.count >> 8)] + headerBytes
+        var bytes = preamble(.float32, shape: shape)
         bytes.reserveCapacity(bytes.count + 4 * values.count)
         for value in values {
             let bits = value.bitPattern
             bytes += [UInt8(bits & 0xFF), UInt8(bits >> 8 & 0xFF), UInt8(bits >> 16 & 0xFF), UInt8(bits >> 24)]
         }
         return bytes
+    }
+
+    /// The bytes of a version 1.0 uint8 .npy file.
+    static func encode(shape: [Int], bytes values: [UInt8]) -> [UInt8] {
+        preamble(.uint8, shape: shape) + values
+    }
+
+    /// Magic, version 1.0, and the header padded so the data starts aligned.
+    private static func preamble(_ dtype: DType, shape: [Int]) -> [UInt8] {
+        let header = NpyHeader(descr: dtype.rawValue, fortranOrder: false, shape: shape).literal
+        let prefix = magic.count + 4  // magic, two version bytes, two length bytes
+        let unpadded = prefix + header.utf8.count + 1  // + the closing newline
+        let padding = (alignment - unpadded % alignment) % alignment
+        let headerBytes = Array(header.utf8) + [UInt8](repeating: 0x20, count: padding) + [0x0A]
+        return magic + [1, 0, UInt8(headerBytes.count & 0xFF), UInt8(headerBytes.count >> 8)] + headerBytes
     }
 
     /// Reads `url` (plain or gzip'd) and checks its header against its size.

@@ -8,9 +8,9 @@ import Training
 struct StepBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "step",
-        abstract: "Time the peer's WGAN-GP iterations (toy: MLP 512, batch 256; mnist: DCGAN DIM 64, batch 50) under the launcher's ranks.")
+        abstract: "Time training iterations (toy: MLP 512, batch 256; mnist: DCGAN DIM 64, batch 50; dcgan64: DCGAN 64x64, batch 64; resnet: SNGAN ResNet, batch 64) under the launcher's ranks.")
 
-    @Option(help: "toy or mnist.") var setup: StepBenchmark.Setup = .toy
+    @Option(help: "toy, mnist, dcgan64 or resnet.") var setup: StepBenchmark.Setup = .toy
     @Option(help: "Timed generator iterations.") var iters = 20
     @Option(help: "Untimed generator iterations first.") var warmup = 3
     @OptionGroup var ranks: RankOptions

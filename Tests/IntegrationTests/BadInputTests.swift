@@ -1,3 +1,5 @@
+import Plot
+import Data
 import Foundation
 import XCTest
 
@@ -51,6 +53,17 @@ final class BadInputTests: XCTestCase {
         try fm.createDirectory(at: noCheckpoints, withIntermediateDirectories: true)
         try fm.copyItem(at: run.appendingPathComponent("config.yaml"), to: noCheckpoints.appendingPathComponent("config.yaml"))
         let blocker = try file("plain-file", "x")
+        // Image folders: one with no image file, one where most files are not images.
+        let emptyFolder = runs.directory("no-images")
+        try fm.createDirectory(at: emptyFolder, withIntermediateDirectories: true)
+        _ = try file("no-images/notes.txt", "text")
+        let badFolder = runs.directory("mostly-bad")
+        try fm.createDirectory(at: badFolder, withIntermediateDirectories: true)
+        _ = try bytes("mostly-bad/good.png", PNGEncoder(width: 4, height: 4, colorType: .gray, pixels: [UInt8](repeating: 9, count: 16)).encoded())
+        for k in 0..<3 { _ = try file("mostly-bad/bad\(k).jpg", "not a jpeg") }
+        let pictures = runs.directory("pictures")
+        try FolderDatasetRunTests.writePictures(to: pictures, count: 4)
+        let folder = ["train", "--dataset", "folder", "--cache-dir", runs.directory("cache").path, "--data"]
 
         let cases: [Case] = [
             // Configuration files and keys.
@@ -83,6 +96,15 @@ final class BadInputTests: XCTestCase {
             Case(name: "npy Fortran order", arguments: ["train", "--dataset", "npy", "--data", try npy("g.npy", header: "{'descr': '<f4', 'fortran_order': True, 'shape': (4, 2), }", payload: 32)], message: "fortran"),
             Case(name: "npy garbage", arguments: ["train", "--dataset", "npy", "--data", try bytes("h.npy", Array("not numpy at all".utf8))], message: "h.npy"),
             Case(name: "dcgan on points", arguments: ["train", "--model", "dcgan"], message: "model.kind: dcgan needs 28x28 or 32x32 images"),
+            Case(name: "folder without images", arguments: folder + [emptyFolder.path], message: "no-images: holds no PNG or JPEG files (searched recursively)"),
+            Case(name: "folder mostly not images", arguments: folder + [badFolder.path], message: "mostly-bad: 3 of its 4 image files could not be decoded"),
+            Case(name: "missing folder", arguments: folder + ["/nonexistent/pictures"], message: "/nonexistent/pictures: no such directory"),
+            Case(name: "folder channels", arguments: folder + [pictures.path, "--channels", "4"], message: "data.channels: must be 1 (grayscale) or 3 (RGB), got 4"),
+            Case(name: "folder resolution", arguments: folder + [pictures.path, "--resolution", "100"], message: "data.resolution: must be 32 or 64, got 100"),
+            Case(name: "resolution without folder", arguments: ["train", "--resolution", "64"], message: "data.resolution: applies only to data.dataset folder"),
+            Case(name: "dcgan64 on 32 px", arguments: folder + [pictures.path, "--model", "dcgan64", "--resolution", "32", "--batch-size", "2"], message: "dcgan64 needs 64x64 images, the data's samples have shape [3, 32, 32] (set data.resolution to 64)"),
+            Case(name: "flip on points", arguments: ["train", "--flip"], message: "data.flip: flips images, the data (8gaussians) holds samples of shape [2]"),
+            Case(name: "unknown init", arguments: ["train", "--init", "orthogonal"], message: "model.init: expected one of he, pytorch"),
             // Checkpoints and run directories.
             Case(name: "all checkpoints corrupt", arguments: ["train", "--run-dir", allCorrupt.path, "--resume"], message: "no valid checkpoint to resume from"),
             Case(name: "resume into another shape", arguments: ["train", "--run-dir", run.path, "--resume", "--width", "16"], message: "does not fit this run"),

@@ -42,12 +42,12 @@ extension ModelBuilders {
     /// norm at 28 this is the computation of ConvG in bench/peer_pytorch.py.
     public static func dcganGenerator(
         latentDimension: Int = 128, dim: Int = 64, channels: Int = 1, imageSize: Int = 28, batchNorm: Bool = false,
-        output: ImageOutput = .sigmoid, seed: UInt64
+        output: ImageOutput = .sigmoid, initialization: ModelInitialization = .pytorch, seed: UInt64
     ) throws(ModelBuilderError) -> Sequential {
         try requirePositive(["latent dimension": latentDimension, "dim": dim, "channels": channels])
         guard imageSize == 28 || imageSize == 32 else { throw ModelBuilderError.unsupportedImageSize(imageSize) }
-        var list = LayerList(seed: seed)
-        list.append(Linear(inputs: latentDimension, outputs: 4 * 4 * 4 * dim, seed: seed, name: list.nextName))
+        var list = LayerList(seed: seed, initialization: initialization)
+        list.append(Linear(inputs: latentDimension, outputs: 4 * 4 * 4 * dim, initializer: list.initializer(), seed: seed, name: list.nextName))
         if batchNorm { list.append(BatchNorm(features: 4 * 4 * 4 * dim)) }
         list.append(ReLU())
         list.append(Unflatten(shape: [4 * dim, 4, 4]))
@@ -56,7 +56,7 @@ extension ModelBuilders {
             list.append(
                 ConvTranspose2d(
                     inChannels: widths[stage], outChannels: widths[stage + 1], kernelSize: 5, stride: 2, padding: 2,
-                    outputPadding: 1, seed: seed, name: list.nextName))
+                    outputPadding: 1, initializer: list.initializer(lastLayer: stage == 2), seed: seed, name: list.nextName))
             guard stage < 2 else { break }
             if batchNorm { list.append(BatchNorm(features: widths[stage + 1], spatial: true)) }
             list.append(ReLU())
@@ -73,7 +73,7 @@ extension ModelBuilders {
     /// LeakyReLU(0.2) (28 → 14 → 7 → 4, or 32 → 16 → 8 → 4), then a linear map of the
     /// 4·D·4·4 features to one score; no batch normalization (it would couple the samples
     /// a gradient penalty treats separately). Each convolution and the Linear are optionally
-    /// spectrally normalized. Initialization is PyTorch's default (see `dcganGenerator`).
+    /// spectrally normalized. `initialization` defaults to PyTorch's (see `dcganGenerator`).
     /// PyTorch equivalent (D = dim, C = channels; sn = torch.nn.utils.spectral_norm when
     /// `spectralNorm`, else the identity):
     ///
@@ -87,21 +87,23 @@ extension ModelBuilders {
     /// Input [N, C, S, S] or flat [N, C·S·S] (S = imageSize; viewed as images first), output
     /// [N, 1]. Without spectral norm at 28 this is the computation of ConvD in bench/peer_pytorch.py.
     public static func dcganCritic(
-        channels: Int = 1, dim: Int = 64, imageSize: Int = 28, spectralNorm: Bool = false, seed: UInt64
+        channels: Int = 1, dim: Int = 64, imageSize: Int = 28, spectralNorm: Bool = false,
+        initialization: ModelInitialization = .pytorch, seed: UInt64
     ) throws(ModelBuilderError) -> Sequential {
         try requirePositive(["channels": channels, "dim": dim])
         guard imageSize == 28 || imageSize == 32 else { throw ModelBuilderError.unsupportedImageSize(imageSize) }
-        var list = LayerList(seed: seed, spectralNorm: spectralNorm)
+        var list = LayerList(seed: seed, spectralNorm: spectralNorm, initialization: initialization)
         let widths = [channels, dim, 2 * dim, 4 * dim]
         for stage in 0..<3 {
             list.appendWeighted(
                 Conv2d(
                     inChannels: widths[stage], outChannels: widths[stage + 1], kernelSize: 5, stride: 2, padding: 2,
-                    seed: seed, name: list.nextName))
+                    initializer: list.initializer(), seed: seed, name: list.nextName))
             list.append(LeakyReLU(slope: 0.2))
         }
         list.append(Flatten())
-        list.appendWeighted(Linear(inputs: 4 * 4 * 4 * dim, outputs: 1, seed: seed, name: list.nextName))
+        list.appendWeighted(
+            Linear(inputs: 4 * 4 * 4 * dim, outputs: 1, initializer: list.initializer(lastLayer: true), seed: seed, name: list.nextName))
         return list.sequential(inputShape: [channels, imageSize, imageSize])
     }
 }

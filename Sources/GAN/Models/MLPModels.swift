@@ -2,18 +2,18 @@ import NN
 
 extension ModelBuilders {
     /// The 2-D toy generator of WGAN-GP's gan_toy.py: three ReLU layers of `width`, then a
-    /// linear output. Hidden weights He-uniform, the last Glorot-uniform, biases zero
-    /// (gan_toy.py's lib.ops initialization). PyTorch equivalent (W = width):
+    /// linear output. Initialized `.he` by default: hidden weights He-uniform, the last
+    /// Glorot-uniform, biases zero (gan_toy.py's lib.ops). PyTorch equivalent (W = width):
     ///
     ///     nn.Sequential(nn.Linear(latent, W), nn.ReLU(), nn.Linear(W, W), nn.ReLU(),
     ///                   nn.Linear(W, W), nn.ReLU(), nn.Linear(W, output))
     ///
     /// Input [N, latentDimension], output [N, outputDimension].
     public static func mlpGenerator(
-        latentDimension: Int = 2, width: Int = 512, outputDimension: Int = 2, seed: UInt64
+        latentDimension: Int = 2, width: Int = 512, outputDimension: Int = 2, initialization: ModelInitialization = .he, seed: UInt64
     ) throws(ModelBuilderError) -> Sequential {
         try requirePositive(["latent dimension": latentDimension, "width": width, "output dimension": outputDimension])
-        var list = LayerList(seed: seed)
+        var list = LayerList(seed: seed, initialization: initialization)
         appendMLP(to: &list, inputs: latentDimension, width: width, outputs: outputDimension)
         return list.sequential()
     }
@@ -28,10 +28,11 @@ extension ModelBuilders {
     ///
     /// Input [N, inputDimension], output [N, 1].
     public static func mlpCritic(
-        inputDimension: Int = 2, width: Int = 512, spectralNorm: Bool = false, seed: UInt64
+        inputDimension: Int = 2, width: Int = 512, spectralNorm: Bool = false, initialization: ModelInitialization = .he,
+        seed: UInt64
     ) throws(ModelBuilderError) -> Sequential {
         try requirePositive(["input dimension": inputDimension, "width": width])
-        var list = LayerList(seed: seed, spectralNorm: spectralNorm)
+        var list = LayerList(seed: seed, spectralNorm: spectralNorm, initialization: initialization)
         appendMLP(to: &list, inputs: inputDimension, width: width, outputs: 1)
         return list.sequential()
     }
@@ -41,11 +42,11 @@ extension ModelBuilders {
         var fanIn = inputs
         for _ in 0..<3 {
             list.appendWeighted(
-                Linear(inputs: fanIn, outputs: width, initializer: .heUniform, seed: list.seed, name: list.nextName))
+                Linear(inputs: fanIn, outputs: width, initializer: list.initializer(), seed: list.seed, name: list.nextName))
             list.append(ReLU())
             fanIn = width
         }
         list.appendWeighted(
-            Linear(inputs: width, outputs: outputs, initializer: .glorotUniform, seed: list.seed, name: list.nextName))
+            Linear(inputs: width, outputs: outputs, initializer: list.initializer(lastLayer: true), seed: list.seed, name: list.nextName))
     }
 }

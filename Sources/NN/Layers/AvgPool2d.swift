@@ -1,6 +1,6 @@
 import Autograd
 
-/// Averages non-overlapping k×k windows of [N, C, H, W] (PyTorch's `nn.AvgPool2d(k)`
+/// Averages non-overlapping k × k windows of [N, C, H, W] (PyTorch's `nn.AvgPool2d(k)`
 /// with H and W divisible by k).
 public final class AvgPool2d: ParameterlessModule {
     public let kernelSize: Int

@@ -37,6 +37,8 @@ public final class SpectralNorm: Module {
         layer.isTraining = isTraining
     }
 
+    public var children: [any Module] { [layer] }
+
     public var namedParameters: NamedTensors {
         (layer.bias.map { [(name: "bias", tensor: $0)] } ?? []) + [(name: "weight_orig", tensor: layer.weight)]
     }

@@ -16,9 +16,19 @@ public protocol Module: AnyObject {
     /// Every saved tensor in PyTorch's `state_dict()` order: each module's parameters,
     /// then its buffers, then its children's. Leaf modules keep the default.
     func stateDictionary() -> NamedTensors
+    /// The modules this one is made of (PyTorch's `children()`); leaf modules have none.
+    var children: [any Module] { get }
 }
 
 extension Module {
+    /// A leaf module has no children.
+    public var children: [any Module] { [] }
+
+    /// This module and every module inside it, depth first (PyTorch's `modules()`).
+    public var descendants: [any Module] {
+        [self] + children.flatMap(\.descendants)
+    }
+
     /// A leaf module's state: its parameters, then its buffers.
     public func stateDictionary() -> NamedTensors {
         namedParameters + namedBuffers

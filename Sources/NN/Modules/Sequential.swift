@@ -40,6 +40,8 @@ public final class Sequential: Module {
         return x
     }
 
+    public var children: [any Module] { layers }
+
     public var namedParameters: NamedTensors {
         prefixed { $0.namedParameters }
     }

@@ -10,8 +10,10 @@ public enum DatasetKind: Hashable, Sendable, CaseIterable, RawRepresentable {
     case cifar10
     /// A .npy array of points or images.
     case npy
+    /// A directory of PNG and JPEG files.
+    case folder
 
-    public static var allCases: [DatasetKind] { ToyMixture.Kind.allCases.map(DatasetKind.toy) + [.mnist, .cifar10, .npy] }
+    public static var allCases: [DatasetKind] { ToyMixture.Kind.allCases.map(DatasetKind.toy) + [.mnist, .cifar10, .npy, .folder] }
 
     public init?(rawValue: String) {
         guard let kind = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
@@ -24,6 +26,7 @@ public enum DatasetKind: Hashable, Sendable, CaseIterable, RawRepresentable {
         case .mnist: "mnist"
         case .cifar10: "cifar10"
         case .npy: "npy"
+        case .folder: "folder"
         }
     }
 

@@ -11,11 +11,12 @@ public struct ModelFactory {
     public init(config: TrainingConfiguration, sampleShape: [Int]) throws {
         self.config = config
         self.sampleShape = sampleShape
-        if config.model == .dcgan {
-            guard sampleShape.count == 3, [28, 32].contains(sampleShape[1]), sampleShape[1] == sampleShape[2] else {
+        if let sides = config.model.imageSides {
+            guard sampleShape.count == 3, sides.contains(sampleShape[1]), sampleShape[1] == sampleShape[2] else {
+                let hint = config.dataset == .folder ? " (set data.resolution to \(sides[0]))" : ""
                 throw ConfigError.invalidValue(
                     origin: config.values.origin(of: "model.kind"), key: "model.kind",
-                    reason: "dcgan needs 28x28 or 32x32 images, the data's samples have shape \(sampleShape)")
+                    reason: "\(config.model.rawValue) needs \(sides.map { "\($0)x\($0)" }.joined(separator: " or ")) images, the data's samples have shape \(sampleShape)\(hint)")
             }
         }
     }
@@ -25,27 +26,37 @@ public struct ModelFactory {
 
     /// The generator: latents [N, z_dim] to samples [N] + sampleShape.
     public func generator() throws -> any Module {
+        let (z, width, initialization, seed) = (config.latentDimension, config.width, config.initialization, config.seed)
         switch config.model {
         case .mlp:
-            return try ModelBuilders.mlpGenerator(
-                latentDimension: config.latentDimension, width: config.width, outputDimension: sampleSize, seed: config.seed
-            ).reshapingOutput(to: sampleShape)
+            return try ModelBuilders.mlpGenerator(latentDimension: z, width: width, outputDimension: sampleSize, initialization: initialization, seed: seed)
+                .reshapingOutput(to: sampleShape)
+        case .dcgan64:
+            return try ModelBuilders.dcgan64Generator(latentDimension: z, dim: width, channels: sampleShape[0], initialization: initialization, seed: seed)
+        case .resnet:
+            return try ModelBuilders.resnetGenerator(latentDimension: z, width: 2 * width, channels: sampleShape[0], initialization: initialization, seed: seed)
         case .dcgan:
             return try ModelBuilders.dcganGenerator(
-                latentDimension: config.latentDimension, dim: config.width, channels: sampleShape[0], imageSize: sampleShape[1],
-                batchNorm: config.batchNorm, seed: config.seed)
+                latentDimension: z, dim: width, channels: sampleShape[0], imageSize: sampleShape[1], batchNorm: config.batchNorm,
+                initialization: initialization, seed: seed)
         }
     }
 
     /// The critic: samples [N] + sampleShape to [N, 1].
     public func critic() throws -> any Module {
+        let (width, spectralNorm, initialization, seed) = (config.width, config.spectralNorm, config.initialization, config.seed &+ 1)
         switch config.model {
         case .mlp:
-            return try ModelBuilders.mlpCritic(inputDimension: sampleSize, width: config.width, spectralNorm: config.spectralNorm, seed: config.seed &+ 1)
+            return try ModelBuilders.mlpCritic(inputDimension: sampleSize, width: width, spectralNorm: spectralNorm, initialization: initialization, seed: seed)
                 .reshapingInput(to: [sampleSize])
+        case .dcgan64:
+            return try ModelBuilders.dcgan64Critic(channels: sampleShape[0], dim: width, spectralNorm: spectralNorm, initialization: initialization, seed: seed)
+        case .resnet:
+            return try ModelBuilders.resnetCritic(channels: sampleShape[0], width: width, spectralNorm: spectralNorm, initialization: initialization, seed: seed)
         case .dcgan:
             return try ModelBuilders.dcganCritic(
-                channels: sampleShape[0], dim: config.width, imageSize: sampleShape[1], spectralNorm: config.spectralNorm, seed: config.seed &+ 1)
+                channels: sampleShape[0], dim: width, imageSize: sampleShape[1], spectralNorm: spectralNorm, initialization: initialization,
+                seed: seed)
         }
     }
 }

@@ -4,12 +4,15 @@ import Foundation
 import MPI
 
 /// Times whole generator iterations (n_critic critic updates and one generator
-/// update) of the PyTorch peer's two setups (bench/peer_pytorch.py) through the
-/// real data-parallel trainer, and reports them under the peer's keys.
+/// update) of the PyTorch peer's two setups (bench/peer_pytorch.py), and of the 64-pixel
+/// DCGAN and SNGAN's ResNet, through the real data-parallel trainer, and reports them
+/// under the peer's keys.
 public struct StepBenchmark: Sendable {
-    /// The peer's setups: `toy` (gan_toy.py) and `mnist` (gan_mnist.py with random data).
+    /// The peer's setups: `toy` (gan_toy.py) and `mnist` (gan_mnist.py with random data);
+    /// `dcgan64` (WGAN-GP with the DCGAN 64×64 networks, D 64, batch 64, random RGB images)
+    /// and `resnet` (SNGAN's CIFAR-10 setup: ResNet 256/128, hinge loss, spectral norm, batch 64).
     public enum Setup: String, CaseIterable, Sendable {
-        case toy, mnist
+        case toy, mnist, dcgan64, resnet
     }
 
     public struct Result: Sendable {
@@ -44,12 +47,21 @@ public struct StepBenchmark: Sendable {
     /// The configuration of the peer's setup.
     func configuration(runDirectory: URL) throws -> TrainingConfiguration {
         var values = ConfigValues()
-        let common = ["--run-dir", runDirectory.path, "--steps", String(warmup + iterations), "--log-every", "1000000"]
+        // The benchmark runs iterations itself, without the training loop's watchdog beats.
+        let common = ["--run-dir", runDirectory.path, "--steps", String(warmup + iterations), "--log-every", "1000000", "--watchdog-timeout", "0"]
         switch setup {
         case .toy:
             try values.apply(flags: common + ["--width", "512", "--batch-size", "256", "--n-critic", "5", "--penalty-weight", "0.1"])
         case .mnist:
             try values.apply(flags: common + ["--model", "dcgan", "--width", "64", "--z-dim", "128", "--batch-size", "50", "--n-critic", "5", "--penalty-weight", "10"])
+        case .dcgan64:
+            try values.apply(flags: common + ["--model", "dcgan64", "--width", "64", "--z-dim", "100", "--batch-size", "64", "--n-critic", "5", "--penalty-weight", "10"])
+        case .resnet:
+            try values.apply(
+                flags: common + [
+                    "--model", "resnet", "--width", "128", "--z-dim", "128", "--batch-size", "64", "--n-critic", "5", "--objective", "hinge",
+                    "--penalty", "none", "--spectral-norm", "--lr-d", "2e-4", "--lr-g", "2e-4", "--betas-d", "0,0.9", "--betas-g", "0,0.9",
+                ])
         }
         return try TrainingConfiguration(values)
     }
@@ -59,7 +71,13 @@ public struct StepBenchmark: Sendable {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bench-\(ProcessInfo.processInfo.processIdentifier)-\(comm.rank)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let config = try configuration(runDirectory: scratch)
-        let dataset: (any Dataset)? = setup == .mnist ? RandomImages(channels: 1, size: 28, seed: config.seed) : nil
+        let dataset: (any Dataset)? =
+            switch setup {
+            case .toy: nil
+            case .mnist: RandomImages(channels: 1, size: 28, seed: config.seed)
+            case .dcgan64: RandomImages(channels: 3, size: 64, seed: config.seed)
+            case .resnet: RandomImages(channels: 3, size: 32, seed: config.seed)
+            }
         let trainer = try comm.agree {
             try Trainer(config: config, comm: comm, options: TrainerOptions(showProgress: false), dataset: dataset, say: { _ in })
         }

@@ -27,16 +27,21 @@ public enum ConfigSchema {
 
         key("method", "method", .choice(of: MethodKind.self), .string("adversarial"), "Training method: what networks are trained and which losses each phase minimizes (see the methods table in the README)."),
 
-        key("data.dataset", "dataset", .choice(of: DatasetKind.self), .string("8gaussians"), "Training data: a toy 2-D mixture, mnist, cifar10 or npy."),
-        key("data.path", "data", .optional(.string), .null, "File or directory of the data (mnist: IDX directory; cifar10: directory of data_batch_*.bin; npy: the .npy file)."),
+        key("data.dataset", "dataset", .choice(of: DatasetKind.self), .string("8gaussians"), "Training data: a toy 2-D mixture, mnist, cifar10, npy, or a folder of PNG/JPEG images."),
+        key("data.path", "data", .optional(.string), .null, "File or directory of the data (mnist: IDX directory; cifar10: directory of data_batch_*.bin; npy: the .npy file; folder: a directory searched recursively for .png/.jpg/.jpeg files)."),
         key("data.layout", "data-layout", .choice(of: NpyLayout.self), .string("nchw"), "Axis order of 4-D .npy images."),
+        key("data.channels", "channels", .optional(.int), .null, "folder: 1 (grayscale) or 3 (RGB); null: what most of the files are."),
+        key("data.resolution", "resolution", .optional(.int), .null, "folder: side of the square images, 32 or 64 (null: 64 for dcgan64, 32 otherwise)."),
+        key("data.flip", "flip", .bool, .bool(false), "Mirror each real image left to right with probability 1/2, keyed by step and global sample index."),
+        key("data.cache_dir", "cache-dir", .optional(.string), .null, "folder: where the decoded images are cached (null: .tandem-cache beside the folder)."),
         key("data.partial_batch", "partial-batch", .choice(of: PartialBatch.self), .string("drop"), "The last partial batch of an epoch: dropped, or completed from the epoch's start."),
 
-        key("model.kind", "model", .choice(of: ModelKind.self), .string("mlp"), "mlp: the WGAN-GP toy networks; dcgan: the WGAN-GP MNIST/CIFAR conv networks."),
-        key("model.width", "width", .optional(.int), .null, "Hidden width (mlp, default 512) or base channel count DIM (dcgan, default 64)."),
+        key("model.kind", "model", .choice(of: ModelKind.self), .string("mlp"), "mlp: the WGAN-GP toy networks; dcgan: the WGAN-GP MNIST/CIFAR conv networks (28/32 px); dcgan64: DCGAN at 64 px; resnet: SNGAN's CIFAR ResNet (32 px)."),
+        key("model.width", "width", .optional(.int), .null, "Hidden width (mlp, default 512), base channel count (dcgan, dcgan64: default 64), or the resnet critic's channels (default 128; its generator has twice as many)."),
         key("model.z_dim", "z-dim", .optional(.int), .null, "Latent dimension (default 2 for mlp, 128 for dcgan)."),
         key("model.spectral_norm", "spectral-norm", .bool, .bool(false), "Spectral normalization on every critic layer (SNGAN)."),
-        key("model.batch_norm", "batch-norm", .bool, .bool(false), "Batch normalization in the generator, synchronized across ranks."),
+        key("model.batch_norm", "batch-norm", .bool, .bool(false), "Batch normalization in the generator, synchronized across ranks (dcgan64 and resnet always have it)."),
+        key("model.init", "init", .choice(of: ModelInitialization.self), .string("he"), "Initialization: he (He-uniform, Glorot-uniform last layer, zero biases: the WGAN-GP reference) or pytorch (PyTorch's default Linear/Conv init)."),
 
         key("loss.objective", "objective", .choice(of: Objective.self), .string("wasserstein"), "Adversarial objective."),
         key("loss.penalty", "penalty", .choice(of: PenaltyKind.self), .string("gp"), "Critic regularizer: gradient penalty, R1, R2, DRAGAN, weight clipping, or none."),

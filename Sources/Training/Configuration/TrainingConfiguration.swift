@@ -51,6 +51,15 @@ public struct TrainingConfiguration: Sendable {
     public let dataset: DatasetKind
     public let dataPath: String?
     public let dataLayout: NpyLayout
+    /// folder: 1 or 3 channels, or nil for those of most files.
+    public let dataChannels: Int?
+    /// folder: side of the square images.
+    public let dataResolution: Int
+    /// Random horizontal flips of the real images.
+    public let dataFlip: Bool
+    /// folder: where decoded images are cached (nil: beside the folder).
+    public let cacheDirectory: String?
+    public let initialization: ModelInitialization
     public let partialBatch: PartialBatch
     public let model: ModelKind
     public let width: Int
@@ -100,6 +109,7 @@ public struct TrainingConfiguration: Sendable {
         latentDimension = try reader.optionalInt("model.z_dim", atLeast: 1) ?? model.defaultLatentDimension
         spectralNorm = try reader.bool("model.spectral_norm")
         batchNorm = try reader.bool("model.batch_norm")
+        (dataChannels, dataResolution, dataFlip, cacheDirectory, initialization) = try Self.imageSettings(reader, dataset: dataset, model: model)
         objective = try reader.choice("loss.objective")
         penalty = try reader.choice("loss.penalty")
         penaltyWeight = try reader.float("loss.penalty_weight", atLeast: 0)
@@ -135,5 +145,20 @@ public struct TrainingConfiguration: Sendable {
             throw reader.invalid("log.eval_every", "evaluating \(dataset.rawValue) images needs eval.classifier (--classifier FILE from tandem classifier train)")
         }
         try method.validate(self)
+    }
+
+    /// The folder dataset's keys, flips and the initialization (read after model.kind, which sets the resolution's default).
+    private static func imageSettings(
+        _ reader: ConfigReader, dataset: DatasetKind, model: ModelKind
+    ) throws -> (channels: Int?, resolution: Int, flip: Bool, cacheDirectory: String?, initialization: ModelInitialization) {
+        let initialization: ModelInitialization = try reader.choice("model.init")
+        let channels = try reader.optionalInt("data.channels", atLeast: 1)
+        if let channels, channels != 1 && channels != 3 { throw reader.invalid("data.channels", "must be 1 (grayscale) or 3 (RGB), got \(channels)") }
+        let resolution = try reader.optionalInt("data.resolution", atLeast: 1)
+        if let resolution, resolution != 32 && resolution != 64 { throw reader.invalid("data.resolution", "must be 32 or 64, got \(resolution)") }
+        let cacheDirectory = try reader.optionalString("data.cache_dir")
+        for (key, given) in [("data.channels", channels != nil), ("data.resolution", resolution != nil), ("data.cache_dir", cacheDirectory != nil)]
+        where given && dataset != .folder { throw reader.invalid(key, "applies only to data.dataset folder, the dataset is \(dataset.rawValue)") }
+        return (channels, resolution ?? (model == .dcgan64 ? 64 : 32), try reader.bool("data.flip"), cacheDirectory, initialization)
     }
 }

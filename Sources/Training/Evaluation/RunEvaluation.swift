@@ -34,7 +34,7 @@ public struct RunEvaluation {
             let config = try TrainingConfiguration(values)
             let state = try JSONDecoder().decode(TrainingState.self, from: Data((metadata["state"] ?? "").utf8))
             let sampler = try RunSampler(config: config, state: state, files: files, averaged: useEMA) { "checkpoint from rank 0: \($0)" }
-            return (sampler, try DatasetFactory.make(config))
+            return (sampler, try DatasetFactory.make(config, comm: comm))
         }
         var settings = sampler.config.evaluation
         if let samples { settings.samples = samples }

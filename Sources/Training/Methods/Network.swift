@@ -44,7 +44,7 @@ public final class Network {
         let module = self.module
         self.average = average.map { GeneratorEMA(generator: module, schedule: $0) }
         if comm.size > 1 {
-            for batchNorm in module.batchNormLayers { batchNorm.crossReplicaSum = Collectives(comm: comm).sum }
+            for case let batchNorm as BatchNorm in module.descendants { batchNorm.crossReplicaSum = Collectives(comm: comm).sum }
         }
     }
 
@@ -75,14 +75,5 @@ public enum ParameterConstraint: Sendable {
                 }
             }
         }
-    }
-}
-
-extension Module {
-    /// The batch normalization layers inside this module (for synchronized statistics).
-    var batchNormLayers: [BatchNorm] {
-        if let layer = self as? BatchNorm { return [layer] }
-        if let sequential = self as? Sequential { return sequential.layers.flatMap(\.batchNormLayers) }
-        return []
     }
 }

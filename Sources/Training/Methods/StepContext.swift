@@ -72,8 +72,11 @@ final class RealData {
         self.rank = rank
     }
 
+    /// This rank's rows of global batch `cursor`, with the dataset's random augmentation
+    /// (flips) keyed by the batch number and global row.
     func next() -> Tensor {
         defer { cursor += 1 }
-        return dataset.batch(at: sampler.localIndices(step: cursor, rank: rank))
+        let shard = ShardedSampler.shard(batchSize: sampler.globalBatch, rank: rank, worldSize: sampler.worldSize)
+        return dataset.trainingBatch(at: sampler.localIndices(step: cursor, rank: rank), step: cursor, firstRow: shard.lowerBound)
     }
 }

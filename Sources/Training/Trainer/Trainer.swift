@@ -43,14 +43,15 @@ public final class Trainer {
         self.config = config
         self.comm = comm
         self.options = options
-        self.say = comm.rank == 0 ? say : { _ in }
+        let say = comm.rank == 0 ? say : { _ in }
+        self.say = say
         if options.resume && config.runDirectory == nil { throw TrainingError.resumeNeedsRunDirectory }
         guard config.batchSize >= comm.size else {
             throw TrainingError.batchSmallerThanRanks(origin: config.values.origin(of: "train.batch_size"), batchSize: config.batchSize, ranks: comm.size)
         }
         runDirectory = RunDirectory.resolve(configured: config.runDirectory, name: config.name)
         let (dataset, sampler) = try comm.agree {
-            let dataset = try given ?? DatasetFactory.make(config)
+            let dataset = try given ?? DatasetFactory.make(config, comm: comm, say: say)
             let sampler = try ShardedSampler(
                 datasetCount: dataset.count, globalBatch: config.batchSize, worldSize: comm.size, seed: config.seed, partialBatch: config.partialBatch)
             return (dataset, sampler)
@@ -61,7 +62,7 @@ public final class Trainer {
             let setup = MethodSetup(config: config, sampleShape: dataset.sampleShape, comm: comm, dataset: dataset)
             return try build?(setup) ?? config.method.make(setup)
         }
-        updater = NetworkUpdater(comm: comm, skipLimit: config.skipNonFinite, debugChecks: options.debugChecks, say: self.say)
+        updater = NetworkUpdater(comm: comm, skipLimit: config.skipNonFinite, debugChecks: options.debugChecks, say: say)
         evaluator = config.evalEvery > 0
             ? try comm.agree { try Evaluator(comm: comm, dataset: dataset, settings: config.evaluation) }
             : nil
