@@ -107,7 +107,13 @@ final class BadInputTests: XCTestCase {
             Case(name: "unknown init", arguments: ["train", "--init", "orthogonal"], message: "model.init: expected one of he, pytorch"),
             // Checkpoints and run directories.
             Case(name: "all checkpoints corrupt", arguments: ["train", "--run-dir", allCorrupt.path, "--resume"], message: "no valid checkpoint to resume from"),
-            Case(name: "resume into another shape", arguments: ["train", "--run-dir", run.path, "--resume", "--width", "16"], message: "does not fit this run"),
+            Case(name: "resume with a changed key that defines the run", arguments: ["train", "--run-dir", run.path, "--resume", "--width", "16"], message: "model.width: the run in"),
+            Case(
+                name: "resume into another shape", arguments: ["train", "--run-dir", run.path, "--resume", "--width", "16", "--allow-changed-keys"],
+                message: "does not fit this run"),
+            Case(name: "a new run in a directory holding one", arguments: ["train", "--run-dir", run.path, "--steps", "2"], message: "already holds a run"),
+            Case(name: "a batch too large for memory", arguments: ["train", "--run-dir", run.path + "-huge", "--batch-size", "100000000"], message: "needs about"),
+            Case(name: "start over and resume together", arguments: ["train", "--run-dir", run.path, "--resume", "--start-over"], message: "exclude each other"),
             Case(name: "sample without checkpoints", arguments: ["sample", "--run-dir", noCheckpoints.path, "--out", "x.npy"], message: "no valid checkpoint"),
             Case(name: "sample missing step", arguments: ["sample", "--run-dir", run.path, "--step", "7", "--out", "x.npy"], message: "step-0000007"),
             Case(name: "eval without run", arguments: ["eval", "--run-dir", "/nonexistent/run"], message: "/nonexistent/run/config.yaml"),

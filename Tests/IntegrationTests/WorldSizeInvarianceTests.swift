@@ -86,6 +86,26 @@ final class WorldSizeInvarianceTests: XCTestCase {
         }
     }
 
+    /// A checkpoint written before methods had named phases has a state.json without
+    /// phase_steps, data_step and method; it resumes as an adversarial run and ends
+    /// like a straight run.
+    func testACheckpointInTheEarlierStateFormatResumesAsTheSameRun() throws {
+        let runs = try TrainingRuns("resume-old-format")
+        defer { runs.remove() }
+        let arguments = ["--batch-size", "64", "--width", "32", "--log-every", "5", "--checkpoint-every", "5"]
+        let straight = try runs.train("straight", ranks: 2, arguments + ["--steps", "10"])
+        let resumed = try runs.train("old", ranks: 2, arguments + ["--steps", "5"])
+        let stateFile = resumed.appendingPathComponent("checkpoints/step-0000005/state.json")
+        var state = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: stateFile)) as? [String: Any])
+        XCTAssertEqual(state["phase_steps"] as? [String: Int], ["critic": 25, "generator": 5])
+        for key in ["phase_steps", "data_step", "method"] { state[key] = nil }
+        try JSONSerialization.data(withJSONObject: state, options: [.sortedKeys]).write(to: stateFile)
+        let output = try runs.tandem(ranks: 2, ["train", "--run-dir", resumed.path, "--resume", "--steps", "10"])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertTrue(output.stdout.contains("resuming from \(resumed.path)/checkpoints/step-0000005 at step 5"), output.stdout)
+        try assertSameParameters(runs, straight, resumed, step: 10)
+    }
+
     /// A .npy file of `count` 28x28 uint8 images: blurry strokes, different per index.
     private func writeSyntheticDigits(count: Int, to url: URL) throws {
         var pixels = [UInt8](repeating: 0, count: count * 28 * 28)

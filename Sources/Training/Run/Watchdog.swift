@@ -11,6 +11,7 @@ public final class Watchdog: @unchecked Sendable {
     private let timeout: Double
     private let lastProgress = Atomic<UInt64>(0)
     private let currentStep = Atomic<Int>(0)
+    private let stopped = Atomic<Bool>(false)
     private let peers: [(rank: Int, host: String, pid: Int32)]
     private let rank: Int
     private let host: String
@@ -36,9 +37,15 @@ public final class Watchdog: @unchecked Sendable {
         lastProgress.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
     }
 
+    /// Ends the watch (the work it guarded is over); the watching thread exits within a second.
+    public func stop() {
+        stopped.store(true, ordering: .relaxed)
+    }
+
     private func watch() {
-        while true {
+        while !stopped.load(ordering: .relaxed) {
             sleep(1)
+            guard !stopped.load(ordering: .relaxed) else { return }
             let idle = Double(DispatchTime.now().uptimeNanoseconds - lastProgress.load(ordering: .relaxed)) * 1e-9
             guard idle > timeout else { continue }
             var message = "error: watchdog: rank \(rank) on \(host) made no progress for \(Int(idle)) s at step \(currentStep.load(ordering: .relaxed) + 1)"

@@ -12,8 +12,10 @@ public struct TrainingOutcome: Sendable {
 
 extension Trainer {
     /// Trains from the current step to `config.steps`: each iteration the method's phases,
-    /// then the actions that are due (log, evaluate, picture, checkpoint, stop).
+    /// then the actions that are due (log, evaluate, picture, checkpoint, stop). A trainer
+    /// runs once: its watchdog stops with it.
     public func run() throws -> TrainingOutcome {
+        defer { watchdog.stop() }
         let report = RunReport(trainer: self)
         var lastCheckpoint = -1
         while step < config.steps {

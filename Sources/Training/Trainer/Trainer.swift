@@ -72,6 +72,10 @@ public final class Trainer {
         try synchronizeInitialState()
     }
 
+    deinit {
+        watchdog.stop()
+    }
+
     /// Rank 0: refuses (or with `startOver` moves aside) an earlier run unless resuming,
     /// then creates the directory tree and records the configuration.
     private func prepareRunDirectory() throws {
