@@ -6,15 +6,18 @@ public enum DatasetFactory {
     public static func make(_ config: TrainingConfiguration) throws -> any Dataset {
         // Models end in a sigmoid for images, so pixels are scaled to [0, 1].
         let range = PixelRange.unit
-        switch config.dataset {
-        case "mnist":
-            return try MNISTDataset(directory: URL(fileURLWithPath: config.dataPath!), pixelRange: range)
-        case "cifar10":
-            return try CIFAR10Dataset(directory: URL(fileURLWithPath: config.dataPath!), pixelRange: range)
-        case "npy":
-            return try NpyDataset(file: URL(fileURLWithPath: config.dataPath!), layout: config.dataLayout == "nhwc" ? .nhwc : .nchw, pixelRange: range)
-        default:
-            return try ToyMixture(kind: config.dataset, seed: config.seed)
+        let kind = config.dataset
+        guard kind != "mnist" && kind != "cifar10" && kind != "npy" else {
+            guard let path = config.dataPath else {
+                throw ConfigError.invalidValue(origin: config.values.origin(of: "data.dataset"), key: "data.path", reason: "dataset \(kind) needs its data: pass --data PATH")
+            }
+            let url = URL(fileURLWithPath: path)
+            switch kind {
+            case "mnist": return try MNISTDataset(directory: url, pixelRange: range)
+            case "cifar10": return try CIFAR10Dataset(directory: url, pixelRange: range)
+            default: return try NpyDataset(file: url, layout: config.dataLayout == "nhwc" ? .nhwc : .nchw, pixelRange: range)
+            }
         }
+        return try ToyMixture(kind: kind, seed: config.seed)
     }
 }

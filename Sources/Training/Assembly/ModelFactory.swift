@@ -15,7 +15,7 @@ public struct ModelFactory {
             guard sampleShape.count == 3, [28, 32].contains(sampleShape[1]), sampleShape[1] == sampleShape[2] else {
                 throw ConfigError.invalidValue(
                     origin: config.values.origin(of: "model.kind"), key: "model.kind",
-                    reason: "dcgan needs 28x28 or 32x32 images, the data's samples have shape \(sampleShape)")
+                    reason: "dcgan needs 28x28 or 32x32 images, the samples of \(config.dataPath ?? config.dataset) have shape \(sampleShape)")
             }
         }
     }

@@ -61,24 +61,34 @@ public struct GeneratorSampler {
     }
 
     /// Writes `count` samples to `url` (.npy: the values; .png: a grid or scatter plot) and
-    /// optionally the latents; returns `url`.
+    /// optionally the latents; returns `url`. A picture of samples no picture can show
+    /// throws before anything is generated or written.
     @discardableResult
     public func write(count: Int, seed: UInt64?, to url: URL, latentsTo latentsURL: URL?) throws -> URL {
+        let picture: PictureKind?
+        do {
+            picture = url.pathExtension == "npy" ? nil : try PictureKind.of(sampleShape: sampleShape)
+        } catch {
+            throw CheckpointError.writeFailed(path: url.path, reason: "\(error); write the samples as .npy instead")
+        }
         let z = latents(count: count, seed: seed)
         let values = samples(latents: z)
         do {
-            if url.pathExtension == "npy" {
+            switch picture {
+            case nil:
                 try NpyFile.write(values, to: url)
-            } else if sampleShape == [2] {
+            case .scatter:
                 var plot = ScatterPlot(width: 512, height: 512)
-                plot.add(points: values, color: .generated, radius: 2)
+                try plot.add(points: values, color: .generated, radius: 2)
                 try plot.write(to: url)
-            } else {
+            case .imageGrid:
                 try ImageGrid(images: values, pixelRange: .unit).write(to: url)
             }
             if let latentsURL { try NpyFile.write(z, to: latentsURL) }
         } catch let error as DataError {
             throw error
+        } catch let error as PictureError {
+            throw CheckpointError.writeFailed(path: url.path, reason: "\(error)")
         } catch {
             throw CheckpointError.writeFailed(path: url.path, reason: CheckpointStore.reason(error))
         }

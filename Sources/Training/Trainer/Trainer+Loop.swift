@@ -77,7 +77,7 @@ extension Trainer {
             if isLast || (config.sampleEvery > 0 && step % config.sampleEvery == 0) {
                 try comm.agree {
                     guard comm.rank == 0 else { return }
-                    let picture = samplePicture()
+                    let picture = try samplePicture()
                     try picture.write(to: runDirectory.samplePicture(step: step))
                     try tensorBoard?.addImage(tag: "samples", image: picture, step: step)
                     try tensorBoard?.flush()

@@ -10,12 +10,12 @@ extension Trainer {
     static let pictureSamples = 512
 
     /// Renders the sample picture of the current step (rank 0 writes it).
-    func samplePicture() -> PNGEncoder {
+    func samplePicture() throws -> PNGEncoder {
         let picture = SamplePicture(
             generator: ema == nil ? generator : emaGenerator(), critic: critic, latentDimension: config.latentDimension,
             sampleShape: dataset.sampleShape, seed: config.seed)
         let real = dataset.sampleShape.count == 1 ? dataset.batch(at: Array(0..<min(Self.pictureSamples, dataset.count ?? Self.pictureSamples))) : nil
-        return picture.render(real: real)
+        return try picture.render(real: real)
     }
 
     /// A generator holding the moving-average weights (built on demand; pictures are rare).
@@ -48,13 +48,14 @@ public struct SamplePicture {
         return evaluate(generator) { generator($0) }(z).reshaped([count] + sampleShape)
     }
 
-    /// A scatter plot (with `real` points and the critic's values underneath) or an image grid.
-    public func render(real: Tensor?) -> PNGEncoder {
-        guard sampleShape == [2] else { return ImageGrid(images: samples(count: 64), pixelRange: .unit).png }
+    /// A scatter plot (with `real` points and the critic's values underneath) or an image
+    /// grid; throws `PictureError` for samples no picture can show.
+    public func render(real: Tensor?) throws -> PNGEncoder {
+        guard sampleShape == [2] else { return try ImageGrid(images: samples(count: 64), pixelRange: .unit).png }
         let generated = samples(count: Trainer.pictureSamples)
         var plot = ScatterPlot(width: 512, height: 512)
-        if let real { plot.add(points: real, color: .real, radius: 2) }
-        plot.add(points: generated, color: .generated, radius: 2)
+        if let real { try plot.add(points: real, color: .real, radius: 2) }
+        try plot.add(points: generated, color: .generated, radius: 2)
         if let critic { plot.heatMap = criticField(critic, over: plot.resolvedRange) }
         plot.heatMapCells = 64
         return plot.render()
