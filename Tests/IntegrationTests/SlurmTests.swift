@@ -110,4 +110,10 @@ final class SlurmTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertTrue(resumed.stdout.contains("resuming from \(checkpoint)"), resumed.stdout)
     }
+
+    func testTheReadmeShowsExactlyTheSbatchScriptTheseTestsSubmit() throws {
+        let script = try String(contentsOf: Package.root.appendingPathComponent(self.script), encoding: .utf8)
+        let readme = try String(contentsOf: Package.root.appendingPathComponent("README.md"), encoding: .utf8)
+        XCTAssertTrue(readme.contains("```bash\n" + script + "```\n"), "README.md's SLURM section must show \(self.script) as it is")
+    }
 }
