@@ -1,30 +1,41 @@
 import Foundation
 import XCTest
 
-/// A one-node SLURM cluster on this machine for the length of a test class: munged with
-/// its own key and socket, slurmctld and slurmd in the foreground as children of the test,
-/// state, spool, logs and PMIx scratch in one scratch directory, ports picked free, and a
-/// node with this machine's cores and memory (`slurmd -C`). Client commands (salloc,
-/// sbatch, srun, scancel) reach it through `environment` (SLURM_CONF).
+/// A SLURM cluster on this machine for the length of a test class: munged with its own
+/// key and socket, slurmctld and slurmd in the foreground as children of the test, state,
+/// spool, logs and PMIx scratch in one scratch directory, ports picked free. One node has
+/// this machine's cores and memory (`slurmd -C`); with `twoNodes` the second node's slurmd
+/// runs in a network namespace of its own (joined to this one by a veth pair) and its own
+/// mount namespace (a private scratch directory, as a node's local disk), one CPU each.
+/// Client commands (salloc, sbatch, srun, scancel) reach it through `environment`.
 final class SlurmCluster {
     let directory: URL
     let configuration: URL
-    /// Node and partition names in slurm.conf.
-    let node = "tandem1"
+    let nodes: [String]
+    private let network: (namespace: String, subnet: String)?
     private var daemons: [Daemon] = []
 
-    /// What client commands need to use this cluster (and the release binary the launcher runs).
+    /// What client commands need to use this cluster. With two nodes, MPI talks TCP over the
+    /// veth link (shared memory would bypass it: both "nodes" are this machine).
     var environment: [String: String] {
-        ["SLURM_CONF": configuration.path]
+        var environment = ["SLURM_CONF": configuration.path]
+        if let network {
+            environment["OMPI_MCA_btl"] = "tcp,self"
+            environment["OMPI_MCA_btl_tcp_if_include"] = network.subnet + ".0/24"
+        }
+        return environment
     }
 
-    /// Starts the daemons and waits until the node is idle. Fails (outside CI: skips) with
+    /// Starts the daemons and waits until every node is idle. Fails (outside CI: skips) with
     /// every daemon's log when the cluster does not come up.
-    init(name: String) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-slurm-\(name)-\(getpid())")
+    init(name: String, twoNodes: Bool = false) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-cluster-\(name)-\(getpid())")
         configuration = directory.appendingPathComponent("slurm.conf")
+        nodes = twoNodes ? ["tandem1", "tandem2"] : ["tandem1"]
+        let id = Int(getpid()) % 10_000
+        network = twoNodes ? ("tandem-slurm\(id)", "10.\(200 + id % 50).\(id / 100 % 250)") : nil
         try? FileManager.default.removeItem(at: directory)
-        for tool in ["munged", "slurmctld", "slurmd", "salloc", "sbatch"] where try runProcess(["which", tool]).status != 0 {
+        for tool in ["munged", "slurmctld", "slurmd", "salloc", "sbatch"] + (twoNodes ? ["ip", "nsenter", "unshare"] : []) where try runProcess(["which", tool]).status != 0 {
             throw TestEnvironment.unavailable("\(tool) not found: install SLURM with apt-get install slurm-wlm munge (.ci/run does)")
         }
         guard getuid() == 0 else { throw TestEnvironment.unavailable("slurmd must run as root to start jobs; SLURM tests not run") }
@@ -41,7 +52,7 @@ final class SlurmCluster {
 
     private func start() throws {
         let fm = FileManager.default
-        for sub in ["munge-key", "munge", "state", "spool", "tmp"] {
+        for sub in ["munge-key", "munge", "state", "spool", "tmp"] + nodes.map({ "spool/\($0)" }) {
             try fm.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         chmod(directory.path, 0o755)
@@ -59,17 +70,47 @@ final class SlurmCluster {
         try waitFor("munged's socket", timeout: 20) { fm.fileExists(atPath: socket) }
 
         let ports = try (0..<2).map { _ in try freePort() }
+        if let network { try connect(network) }
         try slurmConf(socket: socket, controllerPort: ports[0], nodePort: ports[1]).write(to: configuration, atomically: true, encoding: .utf8)
         try launch("slurmctld", ["slurmctld", "-D", "-i", "-f", configuration.path])
-        try launch("slurmd", ["slurmd", "-D", "-N", node, "-f", configuration.path])
-        try waitFor("node \(node) idle", timeout: 60) {
+        try launch("slurmd", ["slurmd", "-D", "-N", nodes[0], "-f", configuration.path])
+        if let network {
+            // nsenter keeps this mount namespace (slurmd needs /sys/fs/cgroup), unshare gives the
+            // node a scratch directory of its own where PMIx makes per-step directories.
+            try fm.createDirectory(at: directory.appendingPathComponent("tmp-\(nodes[1])"), withIntermediateDirectories: true)
+            try launch("slurmd-\(nodes[1])", [
+                "nsenter", "--net=/run/netns/\(network.namespace)", "unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind \(path("tmp-\(nodes[1])")) \(path("tmp")) && exec slurmd -D -N \(nodes[1]) -f \(configuration.path)",
+            ])
+        }
+        try waitFor("every node idle", timeout: 60) {
             let state = try? runProcess(["sinfo", "-h", "-N", "-o", "%T"], environment: environment, timeout: 20)
-            return state?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "idle"
+            return state?.stdout.split(separator: "\n").map(String.init) == nodes.map { _ in "idle" }
+        }
+    }
+
+    /// A network namespace for the second node, joined to this one by a veth pair.
+    private func connect(_ network: (namespace: String, subnet: String)) throws {
+        let id = network.namespace.dropFirst("tandem-slurm".count)
+        let commands: [[String]] = [
+            ["ip", "netns", "add", network.namespace],
+            ["ip", "link", "add", "sa\(id)", "type", "veth", "peer", "name", "sb\(id)", "netns", network.namespace],
+            ["ip", "addr", "add", "\(network.subnet).1/24", "dev", "sa\(id)"], ["ip", "link", "set", "sa\(id)", "up"],
+            ["ip", "-n", network.namespace, "addr", "add", "\(network.subnet).2/24", "dev", "sb\(id)"],
+            ["ip", "-n", network.namespace, "link", "set", "sb\(id)", "up"], ["ip", "-n", network.namespace, "link", "set", "lo", "up"],
+        ]
+        for command in commands {
+            let output = try runProcess(command)
+            guard output.status == 0 else {
+                throw TestSetupFailure("\(command.joined(separator: " ")): \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
         }
     }
 
     /// The node's hardware as slurmd sees it (at least 2 CPUs, so two ranks fit on one core machines too).
     private func hardware() throws -> String {
+        // Two "nodes" share this machine's cores: one CPU each, so -N 2 -n 2 spreads over both.
+        guard network == nil else { return "CPUs=1 RealMemory=1024" }
         let detected = try runProcess(["slurmd", "-C"]).stdout.split(separator: "\n").first.map(String.init) ?? ""
         let fields = detected.split(separator: " ").filter { !$0.hasPrefix("NodeName=") }
         let cpus = fields.first { $0.hasPrefix("CPUs=") }.flatMap { Int($0.dropFirst(5)) } ?? 0
@@ -83,7 +124,7 @@ final class SlurmCluster {
     private func slurmConf(socket: String, controllerPort: Int, nodePort: Int) throws -> String {
         """
         ClusterName=tandem\(getpid())
-        SlurmctldHost=localhost(127.0.0.1)
+        SlurmctldHost=localhost(\(network.map { "\($0.subnet).1" } ?? "127.0.0.1"))
         SlurmctldPort=\(controllerPort)
         SlurmdPort=\(nodePort)
         SlurmUser=root
@@ -92,11 +133,11 @@ final class SlurmCluster {
         AuthInfo=socket=\(socket)
         CredType=cred/munge
         StateSaveLocation=\(path("state"))
-        SlurmdSpoolDir=\(path("spool"))
+        SlurmdSpoolDir=\(path("spool"))/%n
         SlurmctldPidFile=\(path("slurmctld.pid"))
-        SlurmdPidFile=\(path("slurmd.pid"))
+        SlurmdPidFile=\(path("slurmd-%n.pid"))
         SlurmctldLogFile=\(path("slurmctld.log"))
-        SlurmdLogFile=\(path("slurmd.log"))
+        SlurmdLogFile=\(path("slurmd-%n.log"))
         TmpFS=\(path("tmp"))
         FirstJobId=\(1000 + Int(getpid()) % 50_000)
         ProctrackType=proctrack/linuxproc
@@ -111,10 +152,16 @@ final class SlurmCluster {
         AccountingStorageType=accounting_storage/none
         JobCompType=jobcomp/none
         KillWait=30
-        NodeName=\(node) NodeAddr=127.0.0.1 \(try hardware()) State=UNKNOWN
-        PartitionName=test Nodes=\(node) Default=YES MaxTime=INFINITE State=UP
+        \(try nodeLines())
+        PartitionName=test Nodes=\(nodes.joined(separator: ",")) Default=YES MaxTime=INFINITE State=UP
 
         """
+    }
+
+    private func nodeLines() throws -> String {
+        let hardware = try self.hardware()
+        let addresses = network.map { ["\($0.subnet).1", "\($0.subnet).2"] } ?? ["127.0.0.1"]
+        return zip(nodes, addresses).map { "NodeName=\($0) NodeAddr=\($1) \(hardware) State=UNKNOWN" }.joined(separator: "\n")
     }
 
     private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
@@ -137,7 +184,7 @@ final class SlurmCluster {
     /// Every daemon's output and log file, for a failure message.
     func logs() -> String {
         var parts = daemons.map { "\($0.name) (\($0.exitDescription)) printed: \($0.output)" }
-        for file in ["slurmctld.log", "slurmd.log"] {
+        for file in ["slurmctld.log"] + nodes.map { "slurmd-\($0).log" } {
             let text = (try? String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)) ?? "(none)"
             parts.append("\(file): \(text.suffix(2500))")
         }
@@ -179,6 +226,7 @@ final class SlurmCluster {
         }
         for daemon in daemons.reversed() { daemon.stop() }
         daemons = []
+        if let network { _ = try? runProcess(["ip", "netns", "del", network.namespace]) }
         try? FileManager.default.removeItem(at: directory)
     }
 }

@@ -76,6 +76,26 @@ final class SlurmTests: XCTestCase {
         try assertSameParameters(runs, reference, direct)
     }
 
+    func testTwoNodesInSeparateNetworkNamespacesTrainToTheParametersOfOneHost() throws {
+        // A cluster of its own: node tandem2's slurmd lives in another network namespace,
+        // so its rank talks to tandem1's over TCP on a veth link, as between two machines.
+        let cluster = try SlurmCluster(name: "two-nodes", twoNodes: true)
+        defer { cluster.stop() }
+        let runs = try TrainingRuns("slurm-two-nodes")
+        defer { runs.remove() }
+        let reference = runs.directory("mpirun")
+        let local = try runProcess([Package.launcher, "-n", "2", "train", "--run-dir", reference.path] + small, environment: ["TANDEM_BINARY": try Package.binary()])
+        XCTAssertEqual(local.status, 0, local.stderr)
+        let run = runs.directory("two-nodes")
+        let output = try runProcess(
+            ["salloc", "-N", "2", "-n", "2", "sh", "-c", "echo nodes $SLURM_JOB_NODELIST && exec \"$0\" \"$@\"", Package.launcher, "train", "--run-dir", run.path] + small,
+            environment: try environment(cluster), directory: Package.root, timeout: 180)
+        XCTAssertEqual(output.status, 0, "\(output.stdout) \(output.stderr) \(cluster.logs())")
+        XCTAssertTrue(output.stdout.contains("nodes tandem[1-2]"), output.stdout)
+        XCTAssertTrue(output.stdout.contains("on 2 ranks; parameters identical on every rank"), output.stdout)
+        try assertSameParameters(runs, reference, run)
+    }
+
     func testScancelOfARunningBatchJobLeavesACheckpointAndTheOutputSaysHowToResume() throws {
         let cluster = try started()
         let runs = try TrainingRuns("slurm-scancel")
