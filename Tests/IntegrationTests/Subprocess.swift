@@ -25,7 +25,8 @@ enum Package {
     /// this package but older than its sources, is a failure naming the command that builds
     /// it; never a skip, so `swift test` cannot pass without running these tests.
     static func binary() throws -> String {
-        let path = ProcessInfo.processInfo.environment["TANDEM_BINARY"] ?? root.appendingPathComponent(".build/release/tandem").path
+        let configured = ProcessInfo.processInfo.environment["TANDEM_BINARY"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = configured ?? root.appendingPathComponent(".build/release/tandem").path
         if let problem = binaryProblem(path) { throw TestSetupFailure(problem) }
         return path
     }
