@@ -41,6 +41,7 @@ public final class NpyDataset: ImageDataset {
         guard sampleShape.allSatisfy({ $0 > 0 }) else {
             throw DataError.wrongDimensions(path: path, found: shape, expected: "every sample axis at least 1")
         }
+        if shape.count == 4 { try Self.requireImageChannels(shape: shape, layout: layout, path: path) }
 
         let needsTranspose = shape.count == 4 && layout == .nhwc
         switch contents.dtype {
@@ -59,6 +60,22 @@ public final class NpyDataset: ImageDataset {
 
     public func batch(at indices: [Int]) -> Tensor {
         store.batch(at: indices)
+    }
+
+    /// Image channels a model takes: 1 to 4 (gray, gray and alpha, RGB, RGBA). A 4-D array
+    /// with more along its channel axis is almost always the other layout, which would
+    /// train on scrambled pixels; it is refused, naming the layout that fits when one does.
+    public static let imageChannels = 1...4
+
+    private static func requireImageChannels(shape: [Int], layout: NpyLayout, path: String) throws {
+        let (channels, otherChannels, other): (Int, Int, NpyLayout) = layout == .nchw ? (shape[1], shape[3], .nhwc) : (shape[3], shape[1], .nchw)
+        guard !imageChannels.contains(channels) else { return }
+        let hint = imageChannels.contains(otherChannels)
+            ? "its \(other == .nhwc ? "last" : "second") axis (\(otherChannels)) looks like the channels: set data.layout: \(other.rawValue) (--data-layout \(other.rawValue))"
+            : "store points as [N, D] instead"
+        throw DataError.wrongDimensions(
+            path: path, found: shape,
+            expected: "images with \(imageChannels.lowerBound) to \(imageChannels.upperBound) channels, but as \(layout.rawValue) this array has \(channels); \(hint)")
     }
 
     /// Reorders [N, H, W, C] elements into [N, C, H, W].

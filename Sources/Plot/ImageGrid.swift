@@ -11,13 +11,17 @@ public struct ImageGrid: Sendable {
     /// The tiled picture, ready to write.
     public let png: PNGEncoder
 
-    /// Tiles `images` ([N, C, H, W], C = 1 or 3). `columns` defaults to ⌈√N⌉;
-    /// `border` pixels of `borderValue` (0...255) separate and surround the tiles.
-    public init(images: Tensor, valueRange: ClosedRange<Float>, columns: Int? = nil, border: Int = 2, borderValue: UInt8 = 0) {
-        precondition(images.rank == 4, "ImageGrid: images of shape \(images.shape), expected [N, C, H, W]")
+    /// Tiles `images` ([N, C, H, W], N ≥ 1, C = 1 or 3). `columns` defaults to ⌈√N⌉;
+    /// `border` pixels of `borderValue` (0...255) separate and surround the tiles. Any
+    /// other shape throws `PictureError` (samples a picture cannot show must never trap).
+    public init(
+        images: Tensor, valueRange: ClosedRange<Float>, columns: Int? = nil, border: Int = 2, borderValue: UInt8 = 0
+    ) throws(PictureError) {
+        guard images.rank == 4, images.shape[0] >= 1, (try? PictureKind.of(sampleShape: Array(images.shape[1...]))) == .imageGrid else {
+            throw .undrawable(shape: images.shape, expected: "[N, C, H, W] images, N ≥ 1, with 1 (gray) or 3 (RGB) channels")
+        }
         let (n, c, h, w) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
-        precondition(c == 1 || c == 3, "ImageGrid: \(c) channels, expected 1 or 3")
-        precondition(n >= 1 && border >= 0, "ImageGrid: needs at least one image and a non-negative border")
+        let border = max(border, 0)
         let columns = max(1, min(n, columns ?? Int(Double(n).squareRoot().rounded(.up))))
         let rows = (n + columns - 1) / columns
         let width = columns * (w + border) + border

@@ -22,11 +22,22 @@ public struct PlotRange: Sendable, Equatable {
             (minY, maxY) = (min(minY, points[k + 1]), max(maxY, points[k + 1]))
         }
         guard minX <= maxX else { return PlotRange(x: -1...1, y: -1...1) }
-        let extent = max(maxX - minX, maxY - minY, 1e-3)
-        let unitsPerPixel = max((maxX - minX + 2 * margin * extent) / Float(width), (maxY - minY + 2 * margin * extent) / Float(height))
-        let (cx, cy) = ((minX + maxX) / 2, (minY + maxY) / 2)
-        let (halfWidth, halfHeight) = (unitsPerPixel * Float(width) / 2, unitsPerPixel * Float(height) / 2)
-        return PlotRange(x: (cx - halfWidth)...(cx + halfWidth), y: (cy - halfHeight)...(cy + halfHeight))
+        // In Double: the extent of points near ±Float.greatestFiniteMagnitude overflows a Float.
+        let (lowX, highX, lowY, highY) = (Double(minX), Double(maxX), Double(minY), Double(maxY))
+        let extent = max(highX - lowX, highY - lowY, 1e-3)
+        let unitsPerPixel = max((highX - lowX + 2 * Double(margin) * extent) / Double(width), (highY - lowY + 2 * Double(margin) * extent) / Double(height))
+        let (cx, cy) = ((lowX + highX) / 2, (lowY + highY) / 2)
+        let (halfWidth, halfHeight) = (unitsPerPixel * Double(width) / 2, unitsPerPixel * Double(height) / 2)
+        return PlotRange(x: spanned(cx - halfWidth, cx + halfWidth), y: spanned(cy - halfHeight, cy + halfHeight))
+    }
+
+    /// low...high as Floats, clamped to the finite floats and at least one float wide
+    /// (far from 0 the margin can be smaller than the spacing of floats).
+    private static func spanned(_ low: Double, _ high: Double) -> ClosedRange<Float> {
+        let limit = Double(Float.greatestFiniteMagnitude)
+        var (a, b) = (Float(min(max(low, -limit), limit)), Float(min(max(high, -limit), limit)))
+        if !(b > a) { (a, b) = (a == -.greatestFiniteMagnitude ? a : a.nextDown, b == .greatestFiniteMagnitude ? b : b.nextUp) }
+        return a...b
     }
 }
 
@@ -62,15 +73,15 @@ public struct ScatterPlot {
         self.range = range
     }
 
-    /// Adds points from a [N, 2] tensor.
-    public mutating func add(points: Tensor, color: PlotColor, radius: Int = 2) {
-        precondition(points.rank == 2 && points.shape[1] == 2, "ScatterPlot.add: points of shape \(points.shape), expected [N, 2]")
+    /// Adds points from a [N, 2] tensor; any other shape throws and adds nothing.
+    public mutating func add(points: Tensor, color: PlotColor, radius: Int = 2) throws(PictureError) {
+        guard points.rank == 2, points.shape[1] == 2 else { throw .undrawable(shape: points.shape, expected: "[N, 2] points") }
         add(flatPoints: points.scalars, color: color, radius: radius)
     }
 
-    /// Adds points given as x, y pairs.
-    public mutating func add(points: [[Float]], color: PlotColor, radius: Int = 2) {
-        precondition(points.allSatisfy { $0.count == 2 }, "ScatterPlot.add: every point needs exactly 2 coordinates")
+    /// Adds points given as x, y pairs; a point without exactly 2 coordinates throws and adds nothing.
+    public mutating func add(points: [[Float]], color: PlotColor, radius: Int = 2) throws(PictureError) {
+        if let bad = points.first(where: { $0.count != 2 }) { throw .undrawable(shape: [bad.count], expected: "points of 2 coordinates") }
         add(flatPoints: points.flatMap { $0 }, color: color, radius: radius)
     }
 

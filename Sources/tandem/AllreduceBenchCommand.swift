@@ -17,6 +17,7 @@ struct AllreduceBenchCommand: ParsableCommand {
         guard minBytes >= 4, maxBytes >= minBytes else {
             throw ValidationError("--min-bytes must be at least 4 and at most --max-bytes")
         }
+        guard maxBytes <= 1 << 30 else { throw ValidationError("--max-bytes must be at most 1 GiB (1073741824), got \(maxBytes)") }
         guard iterations >= 0 else { throw ValidationError("--iterations must be non-negative") }
     }
 

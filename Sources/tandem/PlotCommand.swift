@@ -14,8 +14,9 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Height of each plot in pixels.") var height: Int = 500
 
     func validate() throws {
-        guard width >= 120 else { throw ValidationError("--width must be at least 120 pixels, got \(width)") }
-        guard height >= 90 else { throw ValidationError("--height must be at least 90 pixels, got \(height)") }
+        // Bounded above too: a picture's pixels are allocated at once.
+        guard (120...8192).contains(width) else { throw ValidationError("--width must be 120 to 8192 pixels, got \(width)") }
+        guard (90...8192).contains(height) else { throw ValidationError("--height must be 90 to 8192 pixels, got \(height)") }
     }
 
     func run() throws {

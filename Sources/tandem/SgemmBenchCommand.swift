@@ -16,6 +16,13 @@ struct SgemmBenchCommand: ParsableCommand {
     @Option var k = 512
     @Option(help: "Seconds to run.") var seconds = 3.0
 
+    func validate() throws {
+        for (flag, value) in [("--m", m), ("--n", n), ("--k", k)] where !(1...16384).contains(value) {
+            throw ValidationError("\(flag) must be a matrix size in 1...16384, got \(value)")
+        }
+        guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be a positive number, got \(seconds)") }
+    }
+
     func run() throws {
         let a = RandomStream(seed: 1, purpose: "sgemm.a").normal(rows: m, columns: k)
         let b = RandomStream(seed: 1, purpose: "sgemm.b").normal(rows: k, columns: n)

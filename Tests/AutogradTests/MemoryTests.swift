@@ -49,7 +49,7 @@ final class MemoryTests: XCTestCase {
         XCTAssertNotNil(hidden, "the graph holds the hidden activation until backward")
         loss.backward()
         XCTAssertNil(hidden, "backward released the graph")
-        XCTAssertTrue(loss.gradFn?.isReleased ?? true)
+        XCTAssertEqual(loss.gradFn?.isReleased, true, "the loss has a node, and backward released it")
     }
 
     func testRetainGraphKeepsTheGraphAlive() {

@@ -72,4 +72,28 @@ final class NpyDatasetTests: XCTestCase {
             guard case .empty(empty.relativePath, _) = error as? DataError else { return XCTFail("\(error)") }
         }
     }
+
+    func testImageArraysWithAChannelCountNoModelTakesAreRejectedAtLoadNamingTheFileAndTheLayout() throws {
+        let directory = try TemporaryDirectory()
+        // (shape, layout, a phrase the one-line message must hold)
+        let cases: [([Int], NpyLayout, String)] = [
+            ([2, 28, 28, 3], .nchw, "set data.layout: nhwc"),  // NHWC pixels read as NCHW: 28 channels
+            ([2, 3, 32, 32], .nhwc, "set data.layout: nchw"),  // NCHW pixels read as NHWC: 32 channels
+            ([2, 5, 8, 8], .nchw, "1 to 4 channels"),
+        ]
+        for (index, (shape, layout, phrase)) in cases.enumerated() {
+            let url = directory.url.appendingPathComponent("images\(index).npy")
+            try NpyFile.write(Tensor.zeros(shape), to: url)
+            XCTAssertThrowsError(try NpyDataset(file: url, layout: layout, pixelRange: .unit), "\(shape)") { error in
+                guard case .wrongDimensions(url.relativePath, shape, _) = error as? DataError else { return XCTFail("\(shape): \(error)") }
+                XCTAssertTrue("\(error)".contains(phrase) && "\(error)".hasPrefix(url.relativePath), "\(shape): \(error)")
+            }
+        }
+        // Two and four channels train (the mlp flattens them, dcgan takes any channel count).
+        for channels in [2, 4] {
+            let url = directory.url.appendingPathComponent("channels\(channels).npy")
+            try NpyFile.write(Tensor.zeros([2, channels, 8, 8]), to: url)
+            XCTAssertEqual(try NpyDataset(file: url, pixelRange: .unit).sampleShape, [channels, 8, 8])
+        }
+    }
 }

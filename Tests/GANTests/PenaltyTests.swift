@@ -2,15 +2,42 @@ import Autograd
 import GAN
 import XCTest
 
-/// A two-layer tanh critic on 2-D points with explicit parameter tensors.
-private struct TinyCritic {
+/// A critic on 2-D points with explicit parameter tensors.
+private protocol TestCritic {
+    var parameters: [Tensor] { get }
+    func callAsFunction(_ x: Tensor) -> Tensor
+}
+
+/// A two-layer tanh critic whose input-gradient norm varies across the test samples (0.94 to 1.23).
+private struct TinyCritic: TestCritic {
     let w1 = Tensor(shape: [3, 2], scalars: [0.5, -0.3, 0.8, 0.2, -0.6, 0.4]).requiringGrad()
     let b1 = Tensor([0.1, -0.2, 0.05]).requiringGrad()
-    let w2 = Tensor(shape: [1, 3], scalars: [0.7, -0.9, 0.4]).requiringGrad()
+    let w2 = Tensor(shape: [1, 3], scalars: [1.309, -1.683, 0.748]).requiringGrad()
     var parameters: [Tensor] { [w1, b1, w2] }
 
     func callAsFunction(_ x: Tensor) -> Tensor {
         linear(linear(x, weight: w1, bias: b1).tanh(), weight: w2, bias: nil)
+    }
+}
+
+/// D(x) = ½ xᵀAx + b·x with A symmetric: ∇D(x) = Ax + b, a gradient that changes along every
+/// interpolation line, so the penalty's value depends on where α puts the sample.
+private struct QuadraticCritic: TestCritic {
+    static let a: [Double] = [1.6, 0.5, 0.5, 0.9]
+    static let b: [Double] = [0.3, -0.2]
+    let matrix = Tensor(shape: [2, 2], scalars: QuadraticCritic.a.map(Float.init)).requiringGrad()
+    let vector = Tensor(shape: [1, 2], scalars: QuadraticCritic.b.map(Float.init)).requiringGrad()
+    var parameters: [Tensor] { [matrix, vector] }
+
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        (linear(x, weight: matrix, bias: nil) * x).sum(axes: [1], keepDims: true) * 0.5 + linear(x, weight: vector, bias: nil)
+    }
+
+    /// ‖A x + b‖ in Double, independently of the engine.
+    static func gradientNorm(_ x: [Double]) -> Double {
+        let g0: Double = a[0] * x[0] + a[1] * x[1] + b[0]
+        let g1: Double = a[2] * x[0] + a[3] * x[1] + b[1]
+        return (g0 * g0 + g1 * g1).squareRoot()
     }
 }
 
@@ -31,11 +58,29 @@ final class PenaltyTests: XCTestCase {
         for t in terms.scalars { XCTAssertEqual(t, 10 * 16, accuracy: 1e-3) }
     }
 
-    func testOneSidedGradientPenaltyIgnoresNormsBelowOne() {
-        let w = Tensor(shape: [1, 2], scalars: [0.3, 0.4])
-        let critic: (Tensor) -> Tensor = { linear($0, weight: w, bias: nil) }
-        XCTAssertEqual(GradientPenalty(weight: 10, oneSided: true).terms(inputs(critic)).scalars, [0, 0, 0, 0])
-        XCTAssertEqual(GradientPenalty(weight: 10).terms(inputs(critic)).scalars[0], 10 * 0.25, accuracy: 1e-5)
+    /// The interpolates x̂ = α·real + (1 − α)·fake with the same α the penalty draws
+    /// (keyed by seed 11, critic step 3, global row), computed in Double.
+    private func interpolates() -> [[Double]] {
+        let alpha = RandomStream(seed: 11, purpose: "gp.alpha", step: 3).uniform(rows: 4, columns: 1).scalars.map(Double.init)
+        let (r, f) = (real.scalars.map(Double.init), fake.scalars.map(Double.init))
+        return (0..<4).map { i -> [Double] in
+            let weight: Double = alpha[i]
+            return [weight * r[2 * i] + (1 - weight) * f[2 * i], weight * r[2 * i + 1] + (1 - weight) * f[2 * i + 1]]
+        }
+    }
+
+    func testGradientPenaltiesOfACriticWhoseGradientNormCrossesOneMatchTheClosedForm() {
+        let critic = QuadraticCritic()
+        let norms = interpolates().map(QuadraticCritic.gradientNorm)
+        XCTAssertTrue(norms.contains { $0 > 1.1 } && norms.contains { $0 < 0.9 }, "the norms must cross 1: \(norms)")
+        let twoSided = GradientPenalty(weight: 10).terms(inputs { critic($0) }).scalars
+        let oneSided = GradientPenalty(weight: 10, oneSided: true).terms(inputs { critic($0) }).scalars
+        for (i, norm) in norms.enumerated() {
+            XCTAssertEqual(Double(twoSided[i]), 10 * (norm - 1) * (norm - 1), accuracy: 1e-4 * max(1, 10 * (norm - 1) * (norm - 1)), "sample \(i)")
+            XCTAssertEqual(Double(oneSided[i]), 10 * pow(max(0, norm - 1), 2), accuracy: 1e-4 * max(1, 10 * (norm - 1) * (norm - 1)), "sample \(i)")
+            // Below 1 the one-sided term is exactly 0; above it equals the two-sided one.
+            if norm < 1 { XCTAssertEqual(oneSided[i], 0) } else { XCTAssertEqual(oneSided[i], twoSided[i]) }
+        }
     }
 
     func testR1AndR2AreHalfGammaTimesTheSquaredNormOnTheirSide() {
@@ -57,26 +102,39 @@ final class PenaltyTests: XCTestCase {
             ("r1", ZeroCenteredPenalty(gamma: 10, on: .real)), ("r2", ZeroCenteredPenalty(gamma: 10, on: .fake)),
             ("dragan", DRAGANPenalty(weight: 10)),
         ]
-        for (name, penalty) in penalties {
-            let critic = TinyCritic()
-            let loss = penalty.terms(inputs { critic($0) }).sum()
-            let analytic = gradients(of: loss, wrt: critic.parameters)
-            for (p, parameter) in critic.parameters.enumerated() {
-                let values = parameter.scalars
-                for i in values.indices {
-                    let h: Float = 1e-2
-                    func evaluate(_ v: Float) -> Double {
-                        var changed = values
-                        changed[i] = v
-                        parameter.assign(Tensor(shape: parameter.shape, scalars: changed))
-                        let value = penalty.terms(inputs { critic($0) }).scalars.reduce(0.0) { $0 + Double($1) }
-                        parameter.assign(Tensor(shape: parameter.shape, scalars: values))
-                        return value
+        let critics: [(String, () -> any TestCritic)] = [("tanh critic", { TinyCritic() }), ("quadratic critic", { QuadraticCritic() })]
+        for (criticName, makeCritic) in critics {
+            // The gradient norm at the interpolates crosses 1, so the one-sided penalty is not 0 everywhere.
+            let probe = makeCritic()
+            let x = Tensor(shape: [4, 2], scalars: interpolates().flatMap { $0.map(Float.init) }).requiringGrad()
+            let norms = gradients(of: probe(x).sum(), wrt: [x])[0].norm(axis: 1).scalars
+            XCTAssertTrue(norms.contains { $0 > 1.05 } && norms.contains { $0 < 0.95 }, "\(criticName): norms \(norms) must cross 1")
+            for (name, penalty) in penalties {
+                let critic = makeCritic()
+                let loss = penalty.terms(inputs { critic($0) }).sum()
+                let analytic = gradients(of: loss, wrt: critic.parameters)
+                var largest = 0.0
+                for (p, parameter) in critic.parameters.enumerated() {
+                    let values = parameter.scalars
+                    for i in values.indices {
+                        let h: Float = 1e-2
+                        func evaluate(_ v: Float) -> Double {
+                            var changed = values
+                            changed[i] = v
+                            parameter.assign(Tensor(shape: parameter.shape, scalars: changed))
+                            let value = penalty.terms(inputs { critic($0) }).scalars.reduce(0.0) { $0 + Double($1) }
+                            parameter.assign(Tensor(shape: parameter.shape, scalars: values))
+                            return value
+                        }
+                        // Central differences refined by Richardson extrapolation (truncation error O(h⁴)).
+                        func difference(_ step: Float) -> Double { (evaluate(values[i] + step) - evaluate(values[i] - step)) / Double(2 * step) }
+                        let numeric = (4 * difference(h / 2) - difference(h)) / 3
+                        largest = max(largest, Swift.abs(numeric))
+                        let exact = Double(analytic[p].scalars[i])
+                        XCTAssertEqual(exact, numeric, accuracy: 3e-3 * max(1, Swift.abs(numeric)), "\(criticName), \(name): parameter \(p)[\(i)]")
                     }
-                    let numeric = (evaluate(values[i] + h) - evaluate(values[i] - h)) / Double(2 * h)
-                    let exact = Double(analytic[p].scalars[i])
-                    XCTAssertEqual(exact, numeric, accuracy: 3e-3 * max(1, Swift.abs(numeric)), "\(name): parameter \(p)[\(i)]")
                 }
+                XCTAssertGreaterThan(largest, 1e-2, "\(criticName), \(name): every numeric gradient is ~0, the check is vacuous")
             }
         }
     }

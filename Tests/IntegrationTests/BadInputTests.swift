@@ -64,6 +64,16 @@ final class BadInputTests: XCTestCase {
         let pictures = runs.directory("pictures")
         try FolderDatasetRunTests.writePictures(to: pictures, count: 4)
         let folder = ["train", "--dataset", "folder", "--cache-dir", runs.directory("cache").path, "--data"]
+        // A checkpoint whose state.json holds a sample shape no run writes (it is not checksummed).
+        let implausible = runs.directory("implausible")
+        try fm.copyItem(at: run, to: implausible)
+        let statePath = implausible.appendingPathComponent("checkpoints/step-0000002/state.json")
+        var state = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: statePath)) as? [String: Any])
+        state["sample_shape"] = [-1]
+        try JSONSerialization.data(withJSONObject: state).write(to: statePath)
+        // [N, H, W, C] pixels read with the default layout nchw: 28 "channels".
+        let swapped = runs.directory("nhwc.npy")
+        try writeFloatNpy([Float](repeating: 0.5, count: 2 * 28 * 28 * 3), shape: [2, 28, 28, 3], to: swapped)
 
         let cases: [Case] = [
             // Configuration files and keys.
@@ -105,6 +115,7 @@ final class BadInputTests: XCTestCase {
             Case(name: "dcgan64 on 32 px", arguments: folder + [pictures.path, "--model", "dcgan64", "--resolution", "32", "--batch-size", "2"], message: "dcgan64 needs 64x64 images, the data's samples have shape [3, 32, 32] (set data.resolution to 64)"),
             Case(name: "flip on points", arguments: ["train", "--flip"], message: "data.flip: flips images, the data (8gaussians) holds samples of shape [2]"),
             Case(name: "unknown init", arguments: ["train", "--init", "orthogonal"], message: "model.init: expected one of he, pytorch"),
+            Case(name: "npy layout mix-up", arguments: ["train", "--dataset", "npy", "--data", swapped.path], message: "set data.layout: nhwc"),
             // Checkpoints and run directories.
             Case(name: "all checkpoints corrupt", arguments: ["train", "--run-dir", allCorrupt.path, "--resume"], message: "no valid checkpoint to resume from"),
             Case(name: "resume with a changed key that defines the run", arguments: ["train", "--run-dir", run.path, "--resume", "--width", "16"], message: "model.width: the run in"),
@@ -117,6 +128,10 @@ final class BadInputTests: XCTestCase {
             Case(name: "sample without checkpoints", arguments: ["sample", "--run-dir", noCheckpoints.path, "--out", "x.npy"], message: "no valid checkpoint"),
             Case(name: "sample missing step", arguments: ["sample", "--run-dir", run.path, "--step", "7", "--out", "x.npy"], message: "step-0000007"),
             Case(name: "eval without run", arguments: ["eval", "--run-dir", "/nonexistent/run"], message: "/nonexistent/run/config.yaml"),
+            Case(name: "impossible state.json", arguments: ["sample", "--run-dir", implausible.path, "--out", "x.npy"], message: "sample_shape [-1]"),
+            // Other commands' flags.
+            Case(name: "plot size beyond memory", arguments: ["plot", "--run-dir", run.path, "--width", "100000000", "--height", "100000000"], message: "--width must be 120 to 8192 pixels"),
+            Case(name: "sgemm of an empty matrix", arguments: ["bench", "sgemm", "--m", "0"], message: "--m must be a matrix size in 1...16384"),
             Case(name: "unwritable run directory", arguments: ["train", "--run-dir", blocker + "/run"], message: "cannot write"),
             Case(name: "resume without run directory", arguments: ["train", "--resume"], message: "--resume needs the run directory"),
             // The launcher.
@@ -125,8 +140,13 @@ final class BadInputTests: XCTestCase {
             Case(name: "launcher missing hostfile", arguments: ["--hostfile", "/nonexistent/hosts", "train"], message: "does not exist", launcher: true),
             Case(name: "launcher restarts without run dir", arguments: ["--max-restarts", "2", "train"], message: "--max-restarts needs train --run-dir", launcher: true),
             Case(name: "launcher debug with ranks", arguments: ["--debug", "-n", "2", "train"], message: "--debug runs one process", launcher: true),
+            Case(name: "launcher restarts of eval", arguments: ["--max-restarts", "1", "eval", "--run-dir", run.path], message: "--max-restarts restarts training runs only", launcher: true),
         ]
-        XCTAssertGreaterThanOrEqual(cases.count, 25)
+        // The README states the table's size; names tell the cases apart in failures.
+        XCTAssertEqual(Set(cases.map(\.name)).count, cases.count, "every case has its own name")
+        let readme = try String(contentsOf: Package.root.appendingPathComponent("README.md"), encoding: .utf8)
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        XCTAssertTrue(readme.contains("a table of \(cases.count) bad inputs"), "README.md must say: a table of \(cases.count) bad inputs")
         for test in cases {
             let output: ProcessOutput
             if test.launcher {

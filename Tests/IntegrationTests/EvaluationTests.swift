@@ -21,8 +21,10 @@ final class EvaluationTests: XCTestCase {
         let one = try evalLine(try runs.tandem(ranks: 1, ["eval", "--run-dir", run.path, "--samples", "301"]))
         let two = try evalLine(try runs.tandem(ranks: 2, ["eval", "--run-dir", run.path, "--samples", "301"]))
         for key in ["eval_modes_covered", "eval_mode_count", "eval_high_quality_share", "eval_mode_kl", "eval_energy_distance"] {
-            XCTAssertNotNil(one[key], key)
-            XCTAssertEqual(one[key] as? Double, two[key] as? Double, key)
+            // Unwrapped: two missing (or non-numeric) values must not pass as equal.
+            let a = try XCTUnwrap(one[key] as? Double, "\(key) in \(one)")
+            let b = try XCTUnwrap(two[key] as? Double, "\(key) in \(two)")
+            XCTAssertEqual(a, b, key)
         }
         XCTAssertEqual(one["eval_mode_count"] as? Int, 8)
     }

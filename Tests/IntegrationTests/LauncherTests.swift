@@ -49,9 +49,34 @@ final class LauncherTests: XCTestCase {
         XCTAssertEqual(words, ["mpirun", "-q", "--hostfile", file.path, "-np", "8"] + asRoot + ["--oversubscribe"] + threads(1) + [binary, "train"])
     }
 
-    func testInsideASlurmAllocationMpirunTakesTheHostsFromSlurm() throws {
-        let words = try dryRun(["train"], environment: ["SLURM_JOB_ID": "4242", "SLURM_NTASKS": "16"])
+    func testInsideASlurmAllocationWithoutPMIxMpirunTakesTheHostsFromSlurm() throws {
+        let words = try dryRun(["train"], environment: ["SLURM_JOB_ID": "4242", "SLURM_NTASKS": "16", "TANDEM_SRUN": "/nonexistent/srun"])
         XCTAssertEqual(words, ["mpirun", "-q", "-np", "16"] + asRoot + threads(1) + [binary, "train"])
+    }
+
+    /// A stand-in for srun that lists the MPI plugins SLURM would.
+    private func fakeSrun(plugins: String) throws -> URL {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("srun-\(getpid())-\(plugins.count)")
+        try "#!/bin/sh\nprintf 'MPI plugin types are...\\n\\t\(plugins)\\n' >&2\n".write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        return script
+    }
+
+    func testInsideASlurmAllocationWithPMIxSrunStartsTheTasks() throws {
+        let srun = try fakeSrun(plugins: "pmix\\n\\tnone")
+        defer { try? FileManager.default.removeItem(at: srun) }
+        let slurm = ["SLURM_JOB_ID": "4242", "SLURM_NTASKS": "16", "TANDEM_SRUN": srun.path]
+        let exports = "--export=ALL\\,OPENBLAS_NUM_THREADS=1\\,OMP_NUM_THREADS=1"
+        XCTAssertEqual(try dryRun(["train"], environment: slurm), [srun.path, "--mpi=pmix", "--kill-on-bad-exit=1", "-n", "16", exports, binary, "train"])
+        XCTAssertEqual(
+            try dryRun(["-n", "20", "train"], environment: slurm),
+            [srun.path, "--mpi=pmix", "--kill-on-bad-exit=1", "-n", "20", exports, "--overcommit", binary, "train"])
+        // Asked for mpirun, or an srun without PMIx: mpirun, as without srun.
+        let mpirun = ["mpirun", "-q", "-np", "16"] + asRoot + threads(1) + [binary, "train"]
+        XCTAssertEqual(try dryRun(["train"], environment: slurm.merging(["TANDEM_SLURM_LAUNCH": "mpirun"]) { $1 }), mpirun)
+        let noPMIx = try fakeSrun(plugins: "none")
+        defer { try? FileManager.default.removeItem(at: noPMIx) }
+        XCTAssertEqual(try dryRun(["train"], environment: slurm.merging(["TANDEM_SRUN": noPMIx.path]) { $1 }), mpirun)
     }
 
     func testExtraMPIArgumentsAreAppended() throws {
@@ -74,6 +99,8 @@ final class LauncherTests: XCTestCase {
             (["-n"], [:], "-n needs a number of ranks"),
             (["-n", "2"], [:], "no tandem subcommand given"),
             (["train"], ["TANDEM_MPIRUN": "/nonexistent/mpirun"], "apt-get install -y openmpi-bin"),
+            (["--max-restarts", "2", "eval", "--run-dir", "runs/x"], [:], "--max-restarts restarts training runs only"),
+            (["--max-restarts", "1", "--dry-run", "sample", "--run-dir", "runs/x", "--out", "x.png"], [:], "not 'sample'"),
         ]
         for (arguments, environment, message) in cases {
             let output = try runProcess([Package.launcher] + arguments, environment: environment)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 /// A finished child process: its exit status and what it printed.
@@ -16,17 +17,76 @@ enum Package {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static var launcher: String { root.appendingPathComponent("launch").path }
+    /// How to build the binary the integration tests run.
+    static let buildCommand = "swift build -c release --product tandem (./launch test builds it too)"
 
-    /// The release build of `tandem` (numeric work in a debug build is far too slow for real runs).
+    /// The release build of `tandem` (numeric work in a debug build is far too slow for real
+    /// runs): TANDEM_BINARY, else .build/release/tandem. A missing binary, or one built from
+    /// this package but older than its sources, is a failure naming the command that builds
+    /// it; never a skip, so `swift test` cannot pass without running these tests.
     static func binary() throws -> String {
-        let path =
-            ProcessInfo.processInfo.environment["TANDEM_BINARY"]
-            ?? root.appendingPathComponent(".build/release/tandem").path
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw XCTSkip("no release binary at \(path): run ./launch setup (./launch test does) first")
-        }
+        let configured = ProcessInfo.processInfo.environment["TANDEM_BINARY"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = configured ?? root.appendingPathComponent(".build/release/tandem").path
+        if let problem = binaryProblem(path) { throw TestSetupFailure(problem) }
         return path
     }
+
+    /// Why `path` cannot be used (nil when it can). Sources are compared with a binary under this package only.
+    private static func binaryProblem(_ path: String) -> String? {
+        checkedBinaries.withLock { checked in
+            if let known = checked[path] { return known }
+            let problem = Package.problem(binary: path, sources: [root.appendingPathComponent("Sources"), root.appendingPathComponent("Package.swift")])
+            checked[path] = .some(problem)
+            return problem
+        }
+    }
+
+    private static let checkedBinaries = Mutex<[String: String?]>([:])
+
+    /// Why the binary at `path` cannot be used: missing, or (when it lies under the package
+    /// `sources` belong to) older than one of them.
+    static func problem(binary path: String, sources: [URL]) -> String? {
+        let fm = FileManager.default
+        guard fm.isExecutableFile(atPath: path) else {
+            return "no release binary at \(path): run \(buildCommand) in \(root.path)"
+        }
+        let packageRoot = sources.first?.deletingLastPathComponent().standardizedFileURL.path ?? root.path
+        guard URL(fileURLWithPath: path).standardizedFileURL.path.hasPrefix(packageRoot + "/"),
+            let built = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        else { return nil }
+        let keys: Set<URLResourceKey> = [.contentModificationDateKey, .isRegularFileKey]
+        for source in sources {
+            var files = [source]
+            if let walker = fm.enumerator(at: source, includingPropertiesForKeys: Array(keys)) {
+                files += walker.compactMap { $0 as? URL }
+            }
+            for file in files {
+                guard let values = try? file.resourceValues(forKeys: keys), values.isRegularFile == true,
+                    let modified = values.contentModificationDate
+                else { continue }
+                if modified > built {
+                    return "\(path) is stale: \(file.path) changed after it was built; run \(buildCommand) in \(root.path)"
+                }
+            }
+        }
+        return nil
+    }
+}
+
+/// A test that cannot run here. Outside CI that is a skip; under CI=true it is a failure,
+/// so a CI run cannot pass with checks silently left out.
+enum TestEnvironment {
+    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    static func unavailable(_ reason: String, isCI: Bool = TestEnvironment.isCI) -> any Error {
+        isCI ? TestSetupFailure(reason + " (CI=true: a test that cannot run fails)") : XCTSkip(reason)
+    }
+}
+
+/// What keeps a test from running: the test fails with this message.
+struct TestSetupFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Runs `arguments[0]` with the rest as arguments; kills it (and its process group) after `timeout` seconds.

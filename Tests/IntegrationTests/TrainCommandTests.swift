@@ -58,6 +58,27 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(Array(try Data(contentsOf: png).prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     }
 
+    func testSamplingAPictureOfSamplesNoPictureShowsIsOneLineAndExitTwoNotATrap() throws {
+        // 3-D points train (the mlp takes any flat sample) but cannot be drawn.
+        let runs = try TrainingRuns("sample-undrawable")
+        defer { runs.remove() }
+        let points = runs.directory("points3d.npy")
+        try writeFloatNpy((0..<96).map { Float($0 % 7) * 0.3 - 1 }, shape: [32, 3], to: points)
+        let run = runs.directory("run")
+        // Whatever the end of this run does with its own picture, step 1's checkpoint is written first.
+        _ = try runs.tandem(ranks: 1, ["train", "--run-dir", run.path, "--dataset", "npy", "--data", points.path, "--steps", "2",
+                                       "--batch-size", "8", "--width", "8", "--checkpoint-every", "1", "--sample-every", "0"])
+        let png = runs.directory("points3d.png")
+        let output = try runs.tandem(ranks: 1, ["sample", "--run-dir", run.path, "--step", "1", "--out", png.path])
+        XCTAssertEqual(output.status, 2, output.stderr)
+        XCTAssertEqual(output.errorLines.count, 1, output.stderr)
+        XCTAssertTrue(output.stderr.contains("\(png.path)") && output.stderr.contains("cannot draw samples of shape [3]"), output.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: png.path))
+        let npy = runs.directory("points3d-samples.npy")
+        XCTAssertEqual(try runs.tandem(ranks: 1, ["sample", "--run-dir", run.path, "--step", "1", "-n", "5", "--out", npy.path]).status, 0)
+        XCTAssertTrue(String(decoding: try Data(contentsOf: npy).prefix(128), as: UTF8.self).contains("'shape': (5, 3)"))
+    }
+
     func testBadInputEndsWithOneLineAndExitCodeTwoOnEveryRankWithoutHanging() throws {
         let runs = try TrainingRuns("bad-input")
         defer { runs.remove() }
@@ -88,4 +109,16 @@ final class TrainCommandTests: XCTestCase {
             XCTAssertTrue(output.stderr.contains(message), "\(arguments): expected '\(message)' in \(output.stderr)")
         }
     }
+}
+
+/// A float32 .npy file of `values` with `shape` (C order).
+func writeFloatNpy(_ values: [Float], shape: [Int], to url: URL) throws {
+    let dimensions = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
+    var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(dimensions)), }"
+    while (10 + header.count + 1) % 64 != 0 { header += " " }
+    var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+    data.append(contentsOf: withUnsafeBytes(of: UInt16(header.count + 1).littleEndian, Array.init))
+    data.append(contentsOf: Array((header + "\n").utf8))
+    values.withUnsafeBytes { data.append(contentsOf: $0) }
+    try data.write(to: url)
 }

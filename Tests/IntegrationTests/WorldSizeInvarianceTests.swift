@@ -42,6 +42,51 @@ final class WorldSizeInvarianceTests: XCTestCase {
         }
     }
 
+    /// The run must move each network far more than the tolerance between checkpoints
+    /// `from` and `to`, or a wrong gradient scale could hide under it.
+    private func assertTrainingMoves(_ runs: TrainingRuns, _ run: URL, from: Int, to: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+        for network in ["generator", "critic"] {
+            let moved = SafeTensorsFile.relativeDistance(try runs.checkpointFile(run, step: to, network), try runs.checkpointFile(run, step: from, network))
+            XCTAssertGreaterThan(moved, 20 * tolerance, "\(network) barely moves from step \(from) to \(to)", file: file, line: line)
+        }
+    }
+
+    /// Plain SGD steps by the gradient itself, so (unlike Adam, which divides out its scale)
+    /// it shows a rank normalizing by its own slice instead of the global batch: with 2
+    /// ranks the summed gradient would be twice too large, with 3 uneven ones skewed.
+    func testSGDTrainingOfTheMLPEndsWithTheSameParametersOnOneTwoAndThreeRanks() throws {
+        let runs = try TrainingRuns("sgd-mlp-invariance")
+        defer { runs.remove() }
+        // 64 samples: 32 + 32 on two ranks, 22 + 21 + 21 on three.
+        let arguments = [
+            "--steps", "20", "--batch-size", "64", "--width", "64", "--log-every", "10", "--checkpoint-every", "10",
+            "--optimizer-d", "sgd", "--optimizer-g", "sgd", "--lr-d", "0.005", "--lr-g", "0.005",
+        ]
+        let one = try runs.train("one", ranks: 1, arguments)
+        try assertTrainingMoves(runs, one, from: 10, to: 20)
+        for ranks in [2, 3] {
+            try assertSameParameters(runs, one, try runs.train("ranks\(ranks)", ranks: ranks, arguments), step: 20)
+        }
+    }
+
+    func testSGDTrainingOfTheDCGANEndsWithTheSameParametersOnOneTwoAndThreeRanks() throws {
+        let runs = try TrainingRuns("sgd-dcgan-invariance")
+        defer { runs.remove() }
+        let images = runs.directory("digits.npy")
+        try writeSyntheticDigits(count: 96, to: images)
+        // 14 samples: 7 + 7 on two ranks, 5 + 5 + 4 on three.
+        let arguments = [
+            "--dataset", "npy", "--data", images.path, "--model", "dcgan", "--width", "4", "--z-dim", "16", "--steps", "4",
+            "--n-critic", "2", "--batch-size", "14", "--penalty-weight", "10", "--log-every", "1", "--sample-every", "0",
+            "--checkpoint-every", "2", "--optimizer-d", "sgd", "--optimizer-g", "sgd", "--lr-d", "0.01", "--lr-g", "1",
+        ]
+        let one = try runs.train("one", ranks: 1, arguments)
+        try assertTrainingMoves(runs, one, from: 2, to: 4)
+        for ranks in [2, 3] {
+            try assertSameParameters(runs, one, try runs.train("ranks\(ranks)", ranks: ranks, arguments), step: 4)
+        }
+    }
+
     func testBatchNormInTheGeneratorUsesGlobalBatchStatisticsSoRanksTrainTheSameModel() throws {
         // Without synchronized statistics each rank normalizes its own slice and the runs
         // drift apart by about 3e-2; with them they agree to float precision.

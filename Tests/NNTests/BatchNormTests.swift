@@ -94,18 +94,17 @@ final class BatchNormTests: XCTestCase {
     func testIdentityCrossReplicaSumChangesNothing() {
         let plain = makeBatchNorm1d()
         let synchronized = makeBatchNorm1d()
-        var calls = 0
+        var shapes: [[Int]] = []
         synchronized.crossReplicaSum = { statistics in
-            calls += 1
-            XCTAssertEqual(statistics.shape, [3, 3], "[count; sum; sum of squares] per channel")
+            shapes.append(statistics.shape)
             return statistics
         }
         let x = batch.requiringGrad()
         let y1 = plain(x)
         let y2 = synchronized(x)
-        XCTAssertEqual(calls, 1)
-        assertClose(y2.scalars, y1.scalars, accuracy: 1e-5, "output")
-        assertClose(synchronized.runningVariance.scalars, plain.runningVariance.scalars, accuracy: 1e-6, "running_var")
+        XCTAssertEqual(shapes, [[2, 3], [1, 3]], "[count; sum], then the squared deviations, per channel")
+        XCTAssertEqual(y2.scalars, y1.scalars, "the same formula as without the hook")
+        XCTAssertEqual(synchronized.runningVariance.scalars, plain.runningVariance.scalars, "running_var")
         let weights = fixedWeights([4, 3], salt: 0)
         let g1 = gradients(of: (y1 * weights).sum(), wrt: [x, plain.weight, plain.bias])
         let g2 = gradients(of: (y2 * weights).sum(), wrt: [x, synchronized.weight, synchronized.bias])
@@ -114,18 +113,19 @@ final class BatchNormTests: XCTestCase {
     }
 
     /// Two ranks hold rows 0..<2 and 2..<4 of the batch. Each rank's crossReplicaSum adds
-    /// the other shard's statistics (constants here), so each rank must normalize exactly
-    /// as BatchNorm does over the whole batch.
+    /// the other shard's part of each pass (constants here): its count and sum, then its
+    /// squared deviations from the global mean. Each rank must normalize exactly as
+    /// BatchNorm does over the whole batch.
     func testCrossReplicaSumNormalizesWithGlobalBatchStatistics() {
         let whole = makeBatchNorm1d()
         let expected = whole(batch).scalars
         let shards = [batch.slice(axis: 0, 0..<2), batch.slice(axis: 0, 2..<4)]
+        let globalMean = batch.mean(axes: [0], keepDims: true)
         let shardStatistics = shards.map { shard in
-            concat(
-                [
-                    Tensor(repeating: Float(shard.shape[0]), shape: [1, 3]), shard.sum(axes: [0]).reshaped([1, 3]),
-                    shard.square().sum(axes: [0]).reshaped([1, 3]),
-                ], axis: 0)
+            [
+                concat([Tensor(repeating: Float(shard.shape[0]), shape: [1, 3]), shard.sum(axes: [0]).reshaped([1, 3])], axis: 0),
+                (shard - globalMean).square().sum(axes: [0]).reshaped([1, 3]),
+            ]
         }
         var outputs: [Float] = []
         var weightGradients = Tensor.zeros([3])
@@ -133,8 +133,8 @@ final class BatchNormTests: XCTestCase {
         let weights = fixedWeights([4, 3], salt: 0)
         for rank in 0..<2 {
             let layer = makeBatchNorm1d()
-            let other = shardStatistics[1 - rank]
-            layer.crossReplicaSum = { $0 + other }
+            var passes = shardStatistics[1 - rank]
+            layer.crossReplicaSum = { mine in mine + passes.removeFirst() }
             let y = layer(shards[rank])
             outputs += y.scalars
             assertClose(layer.runningMean.scalars, whole.runningMean.scalars, accuracy: 1e-6, "rank \(rank) running_mean")

@@ -6,8 +6,8 @@ import XCTest
 final class ScatterPlotTests: XCTestCase {
     func testPlotIsAValidPNGOfTheRequestedSizeWithPointsInTheirColours() throws {
         var plot = ScatterPlot(width: 200, height: 120, range: PlotRange(x: -2...2, y: -1...1))
-        plot.add(points: Tensor(shape: [2, 2], scalars: [-1, 0.5, 1.5, -0.5]), color: .real)
-        plot.add(points: [[0, 0]], color: .generated, radius: 0)
+        try plot.add(points: Tensor(shape: [2, 2], scalars: [-1, 0.5, 1.5, -0.5]), color: .real)
+        try plot.add(points: [[0, 0]], color: .generated, radius: 0)
         let decoded = try DecodedPNG(plot.render().encoded())
         XCTAssertEqual(decoded.width, 200)
         XCTAssertEqual(decoded.height, 120)
@@ -32,7 +32,7 @@ final class ScatterPlotTests: XCTestCase {
     func testFittedRangeHoldsEveryPointWithEqualUnitsPerPixel() throws {
         var plot = ScatterPlot(width: 300, height: 150)
         let points = ToyMixture(kind: .ring, seed: 0).batch(at: Array(0..<200))
-        plot.add(points: points, color: .generated)
+        try plot.add(points: points, color: .generated)
         let range = plot.resolvedRange
         XCTAssertEqual((range.x.upperBound - range.x.lowerBound) / 300, (range.y.upperBound - range.y.lowerBound) / 150, accuracy: 1e-6)
         let values = points.scalars
@@ -49,7 +49,7 @@ final class ScatterPlotTests: XCTestCase {
         var plot = ScatterPlot(width: 64, height: 64, range: PlotRange(x: 0...1, y: 0...1))
         plot.heatMap = { x, _ in x }
         plot.heatMapCells = 16
-        plot.add(points: [[0.5, 0.5]], color: .generated, radius: 0)
+        try plot.add(points: [[0.5, 0.5]], color: .generated, radius: 0)
         let decoded = try DecodedPNG(plot.render().encoded())
         let low = ColorRamp.pale.color(at: 0)
         let high = ColorRamp.pale.color(at: 1)
@@ -57,5 +57,24 @@ final class ScatterPlotTests: XCTestCase {
         XCTAssertEqual(decoded.pixel(column: 62, row: 30), [high.red, high.green, high.blue], "rightmost cell has the highest value")
         XCTAssertEqual(decoded.pixel(column: 32, row: 32), [PlotColor.generated.red, PlotColor.generated.green, PlotColor.generated.blue])
         XCTAssertEqual(ColorRamp.pale.color(at: 0.5), .white)
+    }
+
+    func testPointsThatAreNotTwoDimensionalThrowInsteadOfTrapping() {
+        var plot = ScatterPlot(width: 64, height: 64)
+        XCTAssertThrowsError(try plot.add(points: Tensor.zeros([5, 3]), color: .real)) { error in
+            XCTAssertEqual(error as? PictureError, .undrawable(shape: [5, 3], expected: "[N, 2] points"))
+        }
+        XCTAssertThrowsError(try plot.add(points: [[0, 1], [2]], color: .real))
+        XCTAssertTrue(plot.series.isEmpty, "nothing was added")
+    }
+
+    func testPointsSoLargeThatFloatsCannotSpanThemStillRender() throws {
+        // A diverged generator: every point at 3e38 (finite, but no float lies between x ± a margin).
+        var plot = ScatterPlot(width: 64, height: 64)
+        try plot.add(points: Tensor(shape: [2, 2], scalars: [3e38, 3e38, 3e38, 3e38]), color: .generated)
+        let range = plot.resolvedRange
+        XCTAssertLessThan(range.x.lowerBound, range.x.upperBound)
+        XCTAssertLessThan(range.y.lowerBound, range.y.upperBound)
+        XCTAssertEqual(try DecodedPNG(plot.render().encoded()).width, 64)
     }
 }

@@ -94,6 +94,27 @@ final class CheckpointCorruptionTests: XCTestCase {
             throwing: .corruptFile(path: file("state.json").path, reason: "format 'tandem-checkpoint/0', expected 'tandem-checkpoint/1'"))
     }
 
+    func testAStateJSONWithImpossibleValuesIsCorruptNamingTheKey() throws {
+        // Values no run writes, which would otherwise reach a reshape or the sampler as they are.
+        let edits: [(String, (inout TrainingState) -> Void)] = [
+            ("sample_shape [-1]", { $0.sampleShape = [-1] }), ("sample_shape [0, 2]", { $0.sampleShape = [0, 2] }),
+            ("sample_shape []", { $0.sampleShape = [] }), ("step -3", { $0.step = -3 }), ("critic_step -1", { $0.criticStep = -1 }),
+            ("world_size 0", { $0.worldSize = 0 }), ("global_batch 0", { $0.globalBatch = 0 }),
+        ]
+        let original = try Data(contentsOf: file("state.json"))
+        for (key, edit) in edits {
+            var state = try JSONDecoder().decode(TrainingState.self, from: original)
+            edit(&state)
+            try JSONEncoder().encode(state).write(to: file("state.json"))
+            XCTAssertThrowsError(try store.load(newer), key) { error in
+                guard case .corruptFile(let path, let reason) = error as? CheckpointError else { return XCTFail("\(key): \(error)") }
+                XCTAssertEqual(path, file("state.json").path)
+                XCTAssertTrue(reason.contains(key), "\(key): \(reason)")
+            }
+            XCTAssertEqual(try store.newestValid()?.checkpoint.state.step, 10, key)
+        }
+    }
+
     func testAStateJSONWithoutARequiredChecksumIsCorrupt() throws {
         var state = try JSONDecoder().decode(TrainingState.self, from: Data(contentsOf: file("state.json")))
         state.files["critic.safetensors"] = nil

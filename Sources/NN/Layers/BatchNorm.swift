@@ -21,9 +21,10 @@ public final class BatchNorm: Module {
     public var isTraining = true
 
     /// Synchronized batch normalization: when set (to a differentiable allreduce-sum
-    /// across ranks), the per-channel statistics [count; sum; sum of squares], one
-    /// [3, C] tensor, pass through it, so every rank normalizes with the global batch's
-    /// mean and variance (PyTorch's `SyncBatchNorm`).
+    /// across ranks), the per-channel sums of both passes of the statistics go through it
+    /// (first [count; sum], a [2, C] tensor; then the sum of squared deviations from the
+    /// global mean, [1, C]), so every rank normalizes with the global batch's mean and
+    /// variance (PyTorch's `SyncBatchNorm`).
     public var crossReplicaSum: ((Tensor) -> Tensor)?
 
     public init(features: Int, spatial: Bool = false, momentum: Float = 0.1, eps: Float = 1e-5) {
@@ -64,8 +65,7 @@ public final class BatchNorm: Module {
         }
         let statistics = batchStatistics(input, statisticsShape)
         updateRunningStatistics(statistics)
-        let centered = input - statistics.mean
-        return centered / (statistics.variance + eps).sqrt() * scale + shift
+        return statistics.centered / (statistics.variance + eps).sqrt() * scale + shift
     }
 
     private struct BatchStatistics {
@@ -73,35 +73,29 @@ public final class BatchNorm: Module {
         /// Biased (divided by n).
         var variance: Tensor
         var count: Int
+        /// The input minus the mean.
+        var centered: Tensor
     }
 
-    /// Mean and biased variance per channel, over this rank's batch or, with
-    /// `crossReplicaSum`, over every rank's batch.
+    /// Mean and biased variance per channel over this rank's batch or, with
+    /// `crossReplicaSum`, over every rank's batch, in two passes: the mean from the summed
+    /// counts and sums, then the variance from the summed squared deviations from that mean.
+    /// (E[x²] − E[x]² would cancel to noise in float32 for values far from zero.) One rank
+    /// runs the same formula with an identity sum, so any number of ranks computes alike;
+    /// both passes are differentiable ops, to any order.
     private func batchStatistics(_ input: Tensor, _ statisticsShape: [Int]) -> BatchStatistics {
         let axes = [0] + Array(2..<input.rank)
-        let localCount = input.count / features
-        guard let crossReplicaSum else {
-            let mean = input.mean(axes: axes, keepDims: true)
-            let variance = (input - mean).square().mean(axes: axes, keepDims: true)
-            return BatchStatistics(mean: mean, variance: variance, count: localCount)
-        }
-        let local = concat(
-            [
-                Tensor(repeating: Float(localCount), shape: [1, features]),
-                input.sum(axes: axes).reshaped([1, features]),
-                input.square().sum(axes: axes).reshaped([1, features]),
-            ], axis: 0)
-        let global = crossReplicaSum(local)
-        precondition(
-            global.shape == [3, features], "BatchNorm: crossReplicaSum returned shape \(global.shape), expected \(local.shape)")
-        let count = Int(global.slice(axis: 0, 0..<1).scalars[0].rounded())
+        let sumOverRanks = crossReplicaSum ?? { $0 }
+        let totals = sumOverRanks(
+            concat([Tensor(repeating: Float(input.count / features), shape: [1, features]), input.sum(axes: axes).reshaped([1, features])], axis: 0))
+        precondition(totals.shape == [2, features], "BatchNorm: crossReplicaSum returned shape \(totals.shape), expected [2, \(features)]")
+        let count = Int(totals.slice(axis: 0, 0..<1).scalars[0].rounded())
         let inverseCount = 1 / Float(Swift.max(count, 1))
-        let mean = global.slice(axis: 0, 1..<2) * inverseCount
-        let meanOfSquares = global.slice(axis: 0, 2..<3) * inverseCount
-        // E[x²] − E[x]² can dip below zero by rounding; clamp so the square root stays real.
-        let variance = (meanOfSquares - mean.square()).clamped(to: 0, .greatestFiniteMagnitude)
-        return BatchStatistics(
-            mean: mean.reshaped(statisticsShape), variance: variance.reshaped(statisticsShape), count: count)
+        let mean = (totals.slice(axis: 0, 1..<2) * inverseCount).reshaped(statisticsShape)
+        let centered = input - mean
+        let squares = sumOverRanks(centered.square().sum(axes: axes).reshaped([1, features]))
+        let variance = (squares * inverseCount).reshaped(statisticsShape)
+        return BatchStatistics(mean: mean, variance: variance, count: count, centered: centered)
     }
 
     /// running ← (1 − momentum)·running + momentum·batch, with the unbiased variance

@@ -16,7 +16,7 @@ public struct ModelFactory {
                 let hint = config.dataset == .folder ? " (set data.resolution to \(sides[0]))" : ""
                 throw ConfigError.invalidValue(
                     origin: config.values.origin(of: "model.kind"), key: "model.kind",
-                    reason: "\(config.model.rawValue) needs \(sides.map { "\($0)x\($0)" }.joined(separator: " or ")) images, the data's samples have shape \(sampleShape)\(hint)")
+                    reason: "\(config.model.rawValue) needs \(sides.map { "\($0)x\($0)" }.joined(separator: " or ")) images, the samples of \(config.dataPath ?? config.dataset.rawValue) have shape \(sampleShape)\(hint)")
             }
         }
     }

@@ -36,9 +36,11 @@ public struct LoadedCheckpoint {
 /// reader never sees half of one; a failed write leaves the previous ones intact.
 public struct CheckpointStore {
     public let root: URL
+    let fileSystem: any CheckpointFileSystem
 
-    public init(runDirectory: URL) {
+    public init(runDirectory: URL, fileSystem: any CheckpointFileSystem = POSIXCheckpointFileSystem()) {
         root = runDirectory.appendingPathComponent("checkpoints")
+        self.fileSystem = fileSystem
     }
 
     public static func directoryName(step: Int) -> String {
@@ -49,89 +51,98 @@ public struct CheckpointStore {
     /// `keep` checkpoints when `keep` > 0.
     @discardableResult
     public func write(_ contents: CheckpointContents, keep: Int = 0) throws -> URL {
-        let fm = FileManager.default
         let name = Self.directoryName(step: contents.state.step)
         let final = root.appendingPathComponent(name)
         let temporary = root.appendingPathComponent(".tmp-\(name)-\(ProcessInfo.processInfo.processIdentifier)")
         do {
-            try fm.createDirectory(at: root, withIntermediateDirectories: true)
-            try? fm.removeItem(at: temporary)
-            try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
-            var state = contents.state
-            for (file, tensors) in contents.files {
-                let data = SafeTensors.encode(tensors, metadata: ["format": "pt", "step": String(state.step)])
-                try writeDurably(data, to: temporary.appendingPathComponent(file))
-                state.files[file] = SHA256.hex(of: data)
-            }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try writeDurably(try encoder.encode(state), to: temporary.appendingPathComponent("state.json"))
-            if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }
-            try fm.moveItem(at: temporary, to: final)
-            try writeDurably(Data((name + "\n").utf8), to: root.appendingPathComponent(".latest.tmp"))
-            if rename(root.appendingPathComponent(".latest.tmp").path, root.appendingPathComponent("latest").path) != 0 {
-                try? fm.removeItem(at: root.appendingPathComponent(".latest.tmp"))
-                throw CheckpointError.writeFailed(path: root.appendingPathComponent("latest").path, reason: String(cString: strerror(errno)))
-            }
-            syncDirectory(root)
+            try fileSystem.createDirectory(at: root)
+            try recoverInterruptedWrites()
+            try fileSystem.createDirectory(at: temporary)
+            try writeFiles(contents, into: temporary)
+            try fileSystem.syncDirectory(temporary)
+            try publish(temporary, as: final)
+            try fileSystem.writeDurably(Data((name + "\n").utf8), to: root.appendingPathComponent(".latest.tmp"))
+            try fileSystem.rename(root.appendingPathComponent(".latest.tmp"), to: root.appendingPathComponent("latest"))
+            try fileSystem.syncDirectory(root)
         } catch CheckpointError.writeFailed(let path, let reason) {
-            try? fm.removeItem(at: temporary)
+            try? fileSystem.removeTree(at: temporary)
+            try? fileSystem.removeTree(at: root.appendingPathComponent(".latest.tmp"))
             // Name the checkpoint the user knows, not the temporary directory it was being written in.
-            let shown = path.replacingOccurrences(of: temporary.path, with: final.path)
+            let shown = path == root.path ? final.path : path.replacingOccurrences(of: temporary.path, with: final.path)
             throw CheckpointError.writeFailed(path: shown, reason: reason + "; the previous checkpoint is intact")
-        } catch let error as CheckpointError {
-            try? fm.removeItem(at: temporary)
-            throw error
         } catch {
-            try? fm.removeItem(at: temporary)
+            try? fileSystem.removeTree(at: temporary)
             throw CheckpointError.writeFailed(path: final.path, reason: Self.reason(error) + "; the previous checkpoint is intact")
         }
-        if keep > 0 { prune(keeping: keep) }
+        if keep > 0 { prune(keeping: keep, written: name) }
         return final
     }
 
+    /// The safetensors files and state.json (with their checksums), each flushed to disk.
+    private func writeFiles(_ contents: CheckpointContents, into directory: URL) throws {
+        var state = contents.state
+        for (file, tensors) in contents.files {
+            let data = SafeTensors.encode(tensors, metadata: ["format": "pt", "step": String(state.step)])
+            try fileSystem.writeDurably(data, to: directory.appendingPathComponent(file))
+            state.files[file] = SHA256.hex(of: data)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try fileSystem.writeDurably(try encoder.encode(state), to: directory.appendingPathComponent("state.json"))
+    }
+
+    /// Puts the complete, flushed checkpoint in `temporary` in place as `final`. A checkpoint
+    /// already there (the same step written again) is renamed aside first and deleted only
+    /// once the new one is durably in place; `candidates()` finds it under its aside name
+    /// should the process die between the two renames.
+    private func publish(_ temporary: URL, as final: URL) throws {
+        let aside = root.appendingPathComponent(Self.asidePrefix + final.lastPathComponent)
+        let replacing = fileSystem.exists(final)
+        if replacing { try fileSystem.rename(final, to: aside) }
+        try fileSystem.rename(temporary, to: final)
+        try fileSystem.syncDirectory(root)
+        if replacing { try? fileSystem.removeTree(at: aside) }
+    }
+
+    /// Name prefix of a checkpoint set aside while the same step is written again.
+    static let asidePrefix = ".replaced-"
+
+    /// Clears what a write that died left behind: temporary directories are removed; a
+    /// checkpoint set aside goes back into place if its replacement never arrived, and
+    /// is removed if it did.
+    private func recoverInterruptedWrites() throws {
+        for entry in fileSystem.entries(of: root) {
+            let url = root.appendingPathComponent(entry)
+            if entry.hasPrefix(".tmp-") {
+                try fileSystem.removeTree(at: url)
+            } else if entry.hasPrefix(Self.asidePrefix) {
+                let original = root.appendingPathComponent(String(entry.dropFirst(Self.asidePrefix.count)))
+                if fileSystem.exists(original) { try fileSystem.removeTree(at: url) } else { try fileSystem.rename(url, to: original) }
+            }
+        }
+    }
+
     /// Checkpoint directories, newest first: the one `latest` names, then the rest by step.
+    /// A checkpoint set aside by a rewrite that died before its replacement arrived
+    /// stands in for its step.
     public func candidates() -> [URL] {
-        let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasPrefix("step-") }.sorted(by: Self.newerFirst)
+        let entries = fileSystem.entries(of: root)
+        let names = entries.filter { $0.hasPrefix("step-") }
+        let setAside = entries.filter { $0.hasPrefix(Self.asidePrefix) && !names.contains(String($0.dropFirst(Self.asidePrefix.count))) }
+        let steps = (names + setAside).sorted { Self.newerFirst(Self.stepName($0), Self.stepName($1)) }
         var ordered: [String] = []
         if let latest = try? String(contentsOf: root.appendingPathComponent("latest"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines), names.contains(latest)
         {
             ordered.append(latest)
         }
-        ordered += names.filter { !ordered.contains($0) }
+        ordered += steps.filter { !ordered.contains($0) }
         return ordered.map { root.appendingPathComponent($0) }
     }
 
-    /// Reads and verifies one checkpoint directory.
-    public func load(_ directory: URL) throws -> LoadedCheckpoint {
-        let statePath = directory.appendingPathComponent("state.json")
-        guard let stateData = FileManager.default.contents(atPath: statePath.path) else {
-            throw CheckpointError.missing(path: statePath.path)
-        }
-        let state: TrainingState
-        do {
-            state = try JSONDecoder().decode(TrainingState.self, from: stateData)
-        } catch {
-            throw CheckpointError.corruptFile(path: statePath.path, reason: "not a valid state.json")
-        }
-        guard state.format == TrainingState.currentFormat else {
-            throw CheckpointError.corruptFile(path: statePath.path, reason: "format '\(state.format)', expected '\(TrainingState.currentFormat)'")
-        }
-        let present = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        if let unlisted = present.filter({ $0.hasSuffix(".safetensors") && state.files[$0] == nil }).sorted().first {
-            throw CheckpointError.corruptFile(path: statePath.path, reason: "no checksum for \(unlisted)")
-        }
-        var files: [String: [String: Tensor]] = [:]
-        for (file, expected) in state.files.sorted(by: { $0.key < $1.key }) {
-            let path = directory.appendingPathComponent(file)
-            guard let data = FileManager.default.contents(atPath: path.path) else { throw CheckpointError.missing(path: path.path) }
-            let found = SHA256.hex(of: data)
-            guard found == expected else { throw CheckpointError.checksumMismatch(path: path.path, expected: expected, found: found) }
-            files[file] = NamedTensors(try SafeTensors.decode(data, file: path.path).entries.map { (name: $0.name, tensor: Tensor(shape: $0.shape, scalars: $0.values)) }).dictionary
-        }
-        return LoadedCheckpoint(directory: directory, files: files, state: state)
+    /// "step-N" of a checkpoint directory's name, set aside or not.
+    private static func stepName(_ entry: String) -> String {
+        entry.hasPrefix(asidePrefix) ? String(entry.dropFirst(asidePrefix.count)) : entry
     }
 
     /// The newest checkpoint that verifies, and a warning line for each newer one that did not.
@@ -163,33 +174,11 @@ public struct CheckpointStore {
         root.appendingPathComponent(Self.directoryName(step: step))
     }
 
-    private func prune(keeping keep: Int) {
-        let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasPrefix("step-") }.sorted(by: Self.newerFirst)
-        for name in names.dropFirst(keep) { try? fm.removeItem(at: root.appendingPathComponent(name)) }
-    }
-
-    /// Writes `data` and flushes it to the disk before returning.
-    private func writeDurably(_ data: Data, to url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw CheckpointError.writeFailed(path: url.path, reason: String(cString: strerror(errno)))
-        }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        do {
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-        } catch {
-            throw CheckpointError.writeFailed(path: url.path, reason: Self.reason(error))
-        }
-    }
-
-    private func syncDirectory(_ url: URL) {
-        let fd = open(url.path, O_RDONLY)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
+    /// Keeps `keep` checkpoints: the one just `written` (whatever older run left higher
+    /// steps beside it) and the newest `keep` − 1 of the others.
+    private func prune(keeping keep: Int, written: String) {
+        let others = fileSystem.entries(of: root).filter { $0.hasPrefix("step-") && $0 != written }.sorted(by: Self.newerFirst)
+        for name in others.dropFirst(keep - 1) { try? fileSystem.removeTree(at: root.appendingPathComponent(name)) }
     }
 
     static func reason(_ error: Error) -> String {

@@ -1,3 +1,4 @@
+import Plot
 import Autograd
 import Data
 import Foundation
@@ -51,9 +52,17 @@ public struct RunSampler {
     }
 
     /// Writes `count` samples from (seed, "z.sample") to `url` (.npy: the values; .png: a grid
-    /// or scatter plot) and optionally their random inputs; returns `url`.
+    /// or scatter plot) and optionally their random inputs; returns `url`. A picture of
+    /// samples no picture can show throws before anything is generated or written.
     @discardableResult
     public func write(count: Int, seed: UInt64?, to url: URL, inputsTo inputsURL: URL?) throws -> URL {
+        if url.pathExtension != "npy" {
+            do {
+                _ = try PictureKind.of(sampleShape: source.sampleShape)
+            } catch {
+                throw CheckpointError.writeFailed(path: url.path, reason: "\(error); write the samples as .npy instead")
+            }
+        }
         let inputs = source.inputs(seed: seed ?? config.seed, purpose: "z.sample", rows: 0..<count)
         let values = source.generate(inputs)
         do {
@@ -66,7 +75,7 @@ public struct RunSampler {
         } catch let error as DataError {
             throw error
         } catch let error as PictureError {
-            throw error
+            throw CheckpointError.writeFailed(path: url.path, reason: "\(error)")
         } catch {
             throw CheckpointError.writeFailed(path: url.path, reason: CheckpointStore.reason(error))
         }

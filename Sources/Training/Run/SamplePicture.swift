@@ -12,30 +12,22 @@ public enum SamplePicture {
 
     /// The training picture: samples of `source` from (seed, "z.picture").
     public static func render(source: any SampleSource, seed: UInt64, real: Tensor?, field: ((Tensor) -> Tensor)?) throws -> PNGEncoder {
-        let count = source.sampleShape == [2] ? points : images
-        try checkDrawable(source.sampleShape)
+        let count = try PictureKind.of(sampleShape: source.sampleShape) == .scatter ? points : images
         return try render(source.samples(seed: seed, purpose: "z.picture", rows: 0..<count), real: real, field: field)
     }
 
     /// A scatter plot of [n, 2] `samples` (with `real` points and `field` underneath) or a grid
-    /// of [n, C, H, W] images; throws `PictureError` for samples of a shape neither can draw.
+    /// of [n, C, H, W] images; throws `PictureError` for samples no picture can show.
     public static func render(_ samples: Tensor, real: Tensor?, field: ((Tensor) -> Tensor)?) throws -> PNGEncoder {
-        let shape = Array(samples.shape.dropFirst())
-        try checkDrawable(shape)
-        guard shape == [2] else { return ImageGrid(images: samples, valueRange: PixelRange.unit.bounds).png }
+        guard try PictureKind.of(sampleShape: Array(samples.shape.dropFirst())) == .scatter else {
+            return try ImageGrid(images: samples, valueRange: PixelRange.unit.bounds).png
+        }
         var plot = ScatterPlot(width: 512, height: 512)
-        if let real { plot.add(points: real.reshaped([-1, 2]), color: .real, radius: 2) }
-        plot.add(points: samples, color: .generated, radius: 2)
+        if let real { try plot.add(points: real.reshaped([-1, 2]), color: .real, radius: 2) }
+        try plot.add(points: samples, color: .generated, radius: 2)
         if let field { plot.heatMap = shade(field, over: plot.resolvedRange) }
         plot.heatMapCells = 64
         return plot.render()
-    }
-
-    /// Throws unless samples of `shape` are 2-D points or images with 1 or 3 channels.
-    static func checkDrawable(_ shape: [Int]) throws {
-        guard shape == [2] || (shape.count == 3 && [1, 3].contains(shape[0]) && shape[1] >= 1 && shape[2] >= 1) else {
-            throw PictureError.undrawable(shape: shape)
-        }
     }
 
     /// `field` on a 64x64 grid over `range` (one batched call), looked up by nearest cell, scaled to [0, 1].
@@ -55,18 +47,6 @@ public enum SamplePicture {
             let column = min(cells - 1, max(0, Int((x - range.x.lowerBound) / (range.x.upperBound - range.x.lowerBound) * Float(cells))))
             let row = min(cells - 1, max(0, Int((y - range.y.lowerBound) / (range.y.upperBound - range.y.lowerBound) * Float(cells))))
             return (values[row * cells + column] - low) / spread
-        }
-    }
-}
-
-/// Why samples cannot be drawn.
-public enum PictureError: Error, CustomStringConvertible, Equatable {
-    case undrawable(shape: [Int])
-
-    public var description: String {
-        switch self {
-        case .undrawable(let shape):
-            "samples of shape \(shape) cannot be drawn (a picture needs 2-D points or images with 1 or 3 channels); use a .npy output instead"
         }
     }
 }
