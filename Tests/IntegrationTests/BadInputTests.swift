@@ -105,6 +105,14 @@ final class BadInputTests: XCTestCase {
             Case(name: "dcgan64 on 32 px", arguments: folder + [pictures.path, "--model", "dcgan64", "--resolution", "32", "--batch-size", "2"], message: "dcgan64 needs 64x64 images, the data's samples have shape [3, 32, 32] (set data.resolution to 64)"),
             Case(name: "flip on points", arguments: ["train", "--flip"], message: "data.flip: flips images, the data (8gaussians) holds samples of shape [2]"),
             Case(name: "unknown init", arguments: ["train", "--init", "orthogonal"], message: "model.init: expected one of he, pytorch"),
+            // Methods and their keys.
+            Case(name: "unknown MonoFlow h", arguments: ["train", "--method", "monoflow", "--monoflow-h", "exp"], message: "monoflow.h: expected one of ns, vanilla, logit, arcsinh, got 'exp'"),
+            Case(name: "negative GraN epsilon", arguments: ["train", "--method", "gran", "--penalty", "none", "--gran-epsilon", "-1"], message: "gran.epsilon: must be at least 0, got -1"),
+            Case(name: "GraN K of zero", arguments: ["train", "--method", "gran", "--penalty", "none", "--gran-k", "0"], message: "gran.k: must be positive, got 0"),
+            Case(name: "GraN with a penalty", arguments: ["train", "--method", "gran", "--penalty", "r1"], message: "loss.penalty: method gran takes no critic penalty"),
+            Case(name: "MMD without features", arguments: ["train", "--method", "mmd", "--penalty", "none", "--mmd-dof-dim", "0"], message: "mmd.dof_dim: must be at least 1, got 0"),
+            Case(name: "MMD KID on images without classifier", arguments: ["train", "--method", "mmd", "--penalty", "none", "--dataset", "mnist", "--data", "/tmp", "--model", "dcgan", "--mmd-kid-schedule"], message: "mmd.kid_schedule: the KID test on images needs eval.classifier"),
+            Case(name: "MMD KID beyond the data", arguments: ["train", "--method", "mmd", "--penalty", "none", "--dataset", "npy", "--data", try npy("points.npy", header: "{'descr': '<f4', 'fortran_order': False, 'shape': (8, 2), }", payload: 64), "--batch-size", "4", "--mmd-kid-schedule"], message: "mmd.kid_samples: 2048 samples per evaluation, but the data holds 8"),
             // Checkpoints and run directories.
             Case(name: "all checkpoints corrupt", arguments: ["train", "--run-dir", allCorrupt.path, "--resume"], message: "no valid checkpoint to resume from"),
             Case(name: "resume into another shape", arguments: ["train", "--run-dir", run.path, "--resume", "--width", "16"], message: "does not fit this run"),
