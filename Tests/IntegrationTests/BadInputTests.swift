@@ -115,7 +115,7 @@ final class BadInputTests: XCTestCase {
             Case(name: "MMD KID beyond the data", arguments: ["train", "--method", "mmd", "--penalty", "none", "--dataset", "npy", "--data", try npy("points.npy", header: "{'descr': '<f4', 'fortran_order': False, 'shape': (8, 2), }", payload: 64), "--batch-size", "4", "--mmd-kid-schedule"], message: "mmd.kid_samples: 2048 samples per evaluation, but the data holds 8"),
             // Checkpoints and run directories.
             Case(name: "all checkpoints corrupt", arguments: ["train", "--run-dir", allCorrupt.path, "--resume"], message: "no valid checkpoint to resume from"),
-            Case(name: "resume into another shape", arguments: ["train", "--run-dir", run.path, "--resume", "--width", "16"], message: "does not fit this run"),
+            Case(name: "resume into another shape", arguments: ["train", "--run-dir", run.path, "--resume", "--width", "16"], message: "model.width: the run in"),
             Case(name: "sample without checkpoints", arguments: ["sample", "--run-dir", noCheckpoints.path, "--out", "x.npy"], message: "no valid checkpoint"),
             Case(name: "sample missing step", arguments: ["sample", "--run-dir", run.path, "--step", "7", "--out", "x.npy"], message: "step-0000007"),
             Case(name: "eval without run", arguments: ["eval", "--run-dir", "/nonexistent/run"], message: "/nonexistent/run/config.yaml"),
