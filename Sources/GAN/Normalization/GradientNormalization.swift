@@ -31,13 +31,18 @@ public struct GradientNormalization: Sendable {
     /// f̂ per sample, shape [n], at `points` ([n] + sample shape). Points without a graph
     /// (data, detached samples) become leaves; points with one (G(z)) keep it.
     public func normalized(_ critic: (Tensor) -> Tensor, at points: Tensor) -> Tensor {
+        evaluate(critic, at: points).normalized
+    }
+
+    /// f̂ and ‖∇ₓf‖ per sample (the norms for diagnostics; both carry the graph).
+    public func evaluate(_ critic: (Tensor) -> Tensor, at points: Tensor) -> (normalized: Tensor, gradientNorms: Tensor) {
         let x = points.requiresGrad ? points : points.requiringGrad()
         let output = critic(x)
         let f = output.reshaped([output.shape[0]])
         let norms = gradients(of: output.sum(), wrt: [x], createGraph: true)[0].flattenedBatch().norm(axis: 1)
         switch variant {
-        case .gran: return f * norms * lipschitz / (norms.square() + epsilon)
-        case .gn: return f / (norms + f.abs())
+        case .gran: return (f * norms * lipschitz / (norms.square() + epsilon), norms)
+        case .gn: return (f / (norms + f.abs()), norms)
         }
     }
 }

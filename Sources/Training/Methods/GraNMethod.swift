@@ -70,17 +70,20 @@ public final class GraNMethod: MethodDefinition {
     }
 
     /// The objective's critic terms on f̂ of real and generated samples (one pass for
-    /// both); logs the objective, mean f̂(real) − f̂(fake) and the mean raw |f|.
+    /// both); logs the objective, mean f̂(real) − f̂(fake) and the mean ‖∇ₓf‖ (over both).
     func criticLoss(_ context: StepContext) -> PhaseLoss {
         let real = context.realBatch()
         let fake = withoutGradients { generator.module(context.normal(columns: config.latentDimension)) }
         let n = real.shape[0]
         let critic = critic.module
-        let values = normalization.normalized({ critic($0) }, at: concat([real, fake], axis: 0))
+        let (values, norms) = normalization.evaluate({ critic($0) }, at: concat([real, fake], axis: 0))
         let (onReal, onFake) = (values.slice(axis: 0, 0..<n), values.slice(axis: 0, n..<(2 * n)))
         let objective = config.objective.criticTerms(real: onReal, fake: onFake).sum() * context.share
         let distance = withoutGradients { (onReal.sum() - onFake.sum()).item } * context.share
-        return PhaseLoss(total: objective, logged: [("critic_loss", Double(objective.item)), ("critic_distance", Double(distance))])
+        let slope = withoutGradients { norms.sum().item } * context.share / 2
+        return PhaseLoss(
+            total: objective,
+            logged: [("critic_loss", Double(objective.item)), ("critic_distance", Double(distance)), ("gradient_norm", Double(slope))])
     }
 
     /// The objective's generator terms on f̂ of fresh samples, differentiated through ∇ₓf.
