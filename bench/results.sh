@@ -35,3 +35,25 @@ run ttur-mnist --config configs/ttur-mnist.yaml --data "$mnist" --steps 2500 --s
 evaluate ttur-mnist --classifier "$out/classifier-mnist.safetensors"
 run r1-mnist --config configs/r1-mnist.yaml --data "$mnist" --steps 2500 --sample-every 1250
 evaluate r1-mnist --classifier "$out/classifier-mnist.safetensors" --ema
+
+# Issue 12's methods next to WGAN-GP at the same wall time on 2 ranks: each run trains
+# until SIGTERM after its budget (every rank stops at the same step boundary, rank 0
+# writes a checkpoint, the job exits 0), then its last checkpoint is evaluated.
+#   GRID_SECONDS (default 240) per grid run, MNIST_SECONDS (default 300) per MNIST run.
+timed() {  # seconds, name, then train arguments
+    local seconds=$1 name=$2; shift 2
+    rm -rf "$out/$name"
+    timeout --signal=TERM --kill-after=120 "$seconds" ./launch -n 2 train --run-dir "$out/$name" "$@" --steps 1000000 \
+        >"$out/$name.log" 2>&1 || true
+    tail -1 "$out/$name.log"
+}
+grid_seconds="${GRID_SECONDS:-240}"
+mnist_seconds="${MNIST_SECONDS:-300}"
+for preset in wgan-gp monoflow gran mmd; do
+    timed "$grid_seconds" "timed-$preset-grid" --config "configs/$preset-25gaussians.yaml" --dataset grid --sample-every 0 --checkpoint-every 0
+    evaluate "timed-$preset-grid" --samples 2500
+done
+for preset in wgan-gp monoflow gran mmd; do
+    timed "$mnist_seconds" "timed-$preset-mnist" --config "configs/$preset-mnist.yaml" --data "$mnist" --sample-every 0 --checkpoint-every 0
+    evaluate "timed-$preset-mnist" --classifier "$out/classifier-mnist.safetensors"
+done

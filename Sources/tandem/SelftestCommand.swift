@@ -3,11 +3,12 @@ import Foundation
 import MPI
 import Training
 
-/// `tandem selftest`: every collective, every element type, checked on every rank.
+/// `tandem selftest`: every collective, every element type, and the differentiable
+/// gather and sum (forward, first and second order), checked on every rank.
 struct SelftestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "selftest",
-        abstract: "Check every collective on every rank with known inputs.")
+        abstract: "Check every collective, and the differentiable gather and sum, on every rank with known inputs.")
 
     @OptionGroup var ranks: RankOptions
 
@@ -22,7 +23,7 @@ struct SelftestCommand: ParsableCommand {
         let test = CollectiveSelfTest(sizes: sizes)
         let passed = try ranks.run { comm -> Bool in
             let outcome = try test.run(on: comm)
-            var failures = outcome.failures.map { "rank \(comm.rank): \($0)" }
+            var failures = (outcome.failures + DifferentiableGatherCheck().run(on: comm)).map { "rank \(comm.rank): \($0)" }
             if comm is MPICommunicator, comm.size > 1 {
                 // The thread-backed communicator must give this rank exactly what MPI gave it.
                 let threaded = try ThreadGroup.run(ranks: comm.size) { try test.run(on: $0).digests }[comm.rank]

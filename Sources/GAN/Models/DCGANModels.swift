@@ -71,7 +71,7 @@ extension ModelBuilders {
 
     /// The DCGAN-style critic of gan_mnist.py: three 5×5 stride-2 convolutions with
     /// LeakyReLU(0.2) (28 → 14 → 7 → 4, or 32 → 16 → 8 → 4), then a linear map of the
-    /// 4·D·4·4 features to one score; no batch normalization (it would couple the samples
+    /// 4·D·4·4 features to one score (or `outputs` features); no batch normalization (it would couple the samples
     /// a gradient penalty treats separately). Each convolution and the Linear are optionally
     /// spectrally normalized. `initialization` defaults to PyTorch's (see `dcganGenerator`).
     /// PyTorch equivalent (D = dim, C = channels; sn = torch.nn.utils.spectral_norm when
@@ -82,15 +82,15 @@ extension ModelBuilders {
     ///         sn(nn.Conv2d(D, 2 * D, 5, stride=2, padding=2)), nn.LeakyReLU(0.2),
     ///         sn(nn.Conv2d(2 * D, 4 * D, 5, stride=2, padding=2)), nn.LeakyReLU(0.2),
     ///         nn.Flatten(),
-    ///         sn(nn.Linear(4 * 4 * 4 * D, 1)))
+    ///         sn(nn.Linear(4 * 4 * 4 * D, outputs)))
     ///
     /// Input [N, C, S, S] or flat [N, C·S·S] (S = imageSize; viewed as images first), output
-    /// [N, 1]. Without spectral norm at 28 this is the computation of ConvD in bench/peer_pytorch.py.
+    /// [N, outputs]. Without spectral norm at 28 this is the computation of ConvD in bench/peer_pytorch.py.
     public static func dcganCritic(
-        channels: Int = 1, dim: Int = 64, imageSize: Int = 28, spectralNorm: Bool = false,
+        channels: Int = 1, dim: Int = 64, imageSize: Int = 28, outputs: Int = 1, spectralNorm: Bool = false,
         initialization: ModelInitialization = .pytorch, seed: UInt64
     ) throws(ModelBuilderError) -> Sequential {
-        try requirePositive(["channels": channels, "dim": dim])
+        try requirePositive(["channels": channels, "dim": dim, "outputs": outputs])
         guard imageSize == 28 || imageSize == 32 else { throw ModelBuilderError.unsupportedImageSize(imageSize) }
         var list = LayerList(seed: seed, spectralNorm: spectralNorm, initialization: initialization)
         let widths = [channels, dim, 2 * dim, 4 * dim]
@@ -103,7 +103,7 @@ extension ModelBuilders {
         }
         list.append(Flatten())
         list.appendWeighted(
-            Linear(inputs: 4 * 4 * 4 * dim, outputs: 1, initializer: list.initializer(lastLayer: true), seed: seed, name: list.nextName))
+            Linear(inputs: 4 * 4 * 4 * dim, outputs: outputs, initializer: list.initializer(lastLayer: true), seed: seed, name: list.nextName))
         return list.sequential(inputShape: [channels, imageSize, imageSize])
     }
 }

@@ -18,22 +18,23 @@ extension ModelBuilders {
         return list.sequential()
     }
 
-    /// The 2-D toy critic of gan_toy.py: the generator's shape with one output, each
-    /// Linear optionally spectrally normalized (SN-GAN). Same initialization as
+    /// The 2-D toy critic of gan_toy.py: the generator's shape with one output (or
+    /// `outputs` features, as MMD GAN's critic has), each Linear optionally spectrally
+    /// normalized (SN-GAN). Same initialization as
     /// `mlpGenerator`. PyTorch equivalent (W = width; sn = torch.nn.utils.spectral_norm
     /// when `spectralNorm`, else the identity):
     ///
     ///     nn.Sequential(sn(nn.Linear(input, W)), nn.ReLU(), sn(nn.Linear(W, W)), nn.ReLU(),
-    ///                   sn(nn.Linear(W, W)), nn.ReLU(), sn(nn.Linear(W, 1)))
+    ///                   sn(nn.Linear(W, W)), nn.ReLU(), sn(nn.Linear(W, outputs)))
     ///
-    /// Input [N, inputDimension], output [N, 1].
+    /// Input [N, inputDimension], output [N, outputs].
     public static func mlpCritic(
-        inputDimension: Int = 2, width: Int = 512, spectralNorm: Bool = false, initialization: ModelInitialization = .he,
+        inputDimension: Int = 2, width: Int = 512, outputs: Int = 1, spectralNorm: Bool = false, initialization: ModelInitialization = .he,
         seed: UInt64
     ) throws(ModelBuilderError) -> Sequential {
-        try requirePositive(["input dimension": inputDimension, "width": width])
+        try requirePositive(["input dimension": inputDimension, "width": width, "outputs": outputs])
         var list = LayerList(seed: seed, spectralNorm: spectralNorm, initialization: initialization)
-        appendMLP(to: &list, inputs: inputDimension, width: width, outputs: 1)
+        appendMLP(to: &list, inputs: inputDimension, width: width, outputs: outputs)
         return list.sequential()
     }
 

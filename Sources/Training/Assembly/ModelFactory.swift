@@ -44,19 +44,26 @@ public struct ModelFactory {
 
     /// The critic: samples [N] + sampleShape to [N, 1].
     public func critic() throws -> any Module {
+        try critic(outputs: 1)
+    }
+
+    /// A critic with `outputs` features per sample (more than one: mlp and dcgan only; a
+    /// method that asks for several rejects the other kinds when it validates).
+    public func critic(outputs: Int) throws -> any Module {
         let (width, spectralNorm, initialization, seed) = (config.width, config.spectralNorm, config.initialization, config.seed &+ 1)
         switch config.model {
         case .mlp:
-            return try ModelBuilders.mlpCritic(inputDimension: sampleSize, width: width, spectralNorm: spectralNorm, initialization: initialization, seed: seed)
-                .reshapingInput(to: [sampleSize])
+            return try ModelBuilders.mlpCritic(
+                inputDimension: sampleSize, width: width, outputs: outputs, spectralNorm: spectralNorm, initialization: initialization, seed: seed
+            ).reshapingInput(to: [sampleSize])
         case .dcgan64:
             return try ModelBuilders.dcgan64Critic(channels: sampleShape[0], dim: width, spectralNorm: spectralNorm, initialization: initialization, seed: seed)
         case .resnet:
             return try ModelBuilders.resnetCritic(channels: sampleShape[0], width: width, spectralNorm: spectralNorm, initialization: initialization, seed: seed)
         case .dcgan:
             return try ModelBuilders.dcganCritic(
-                channels: sampleShape[0], dim: width, imageSize: sampleShape[1], spectralNorm: spectralNorm, initialization: initialization,
-                seed: seed)
+                channels: sampleShape[0], dim: width, imageSize: sampleShape[1], outputs: outputs, spectralNorm: spectralNorm,
+                initialization: initialization, seed: seed)
         }
     }
 }

@@ -4,9 +4,10 @@ import NN
 
 /// The one update path every network takes: gradients of the loss into each
 /// network's flat buffer, reduce-scatter (each rank holds its share of the
-/// global-batch gradient), an agreed finite check, the optimizer on this rank's
-/// share at the scheduled learning rate, allgather of the new values, then the
-/// network's constraint. All ranks make the same calls in the same order.
+/// global-batch gradient), an agreed finite check, the network's per-tensor gradient
+/// clipping if it has one, the optimizer on this rank's share at the scheduled learning
+/// rate (times the network's `learningRateScale`), allgather of the new values, then
+/// the network's constraint. All ranks make the same calls in the same order.
 final class NetworkUpdater {
     let comm: any Communicator
     /// Non-finite updates that may be skipped before the run stops.
@@ -44,7 +45,8 @@ final class NetworkUpdater {
             }
         }
         for network in networks {
-            network.optimizer.learningRate = network.schedule.rate(base: network.settings.learningRate, step: step)
+            try network.clipping?.apply(to: network.parameters, share: network.synchronizer.ownShare, comm: comm)
+            network.optimizer.learningRate = network.schedule.rate(base: network.settings.learningRate, step: step) * network.learningRateScale
             network.optimizer.step(elements: network.synchronizer.ownShare)
             try network.synchronizer.allgather(network.parameters.values)
             network.constraint?.apply(to: network.parameters)

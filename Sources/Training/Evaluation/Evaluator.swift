@@ -142,7 +142,7 @@ public final class Evaluator {
     // MARK: - The classifier
 
     /// Rank 0 reads the classifier's weights and summary; every rank builds it from the shared bytes.
-    private static func loadClassifier(path: String, sampleShape: [Int], comm: any Communicator) throws -> FeatureClassifier {
+    static func loadClassifier(path: String, sampleShape: [Int], comm: any Communicator) throws -> FeatureClassifier {
         let summaryPath = String(path.dropLast(path.hasSuffix(".safetensors") ? ".safetensors".count : 0)) + ".json"
         let bytes: [UInt8] = try comm.agree {
             guard comm.rank == 0 else { return [] }

@@ -3,10 +3,19 @@
 public enum MethodKind: String, CaseIterable, Sendable {
     /// A generator against a critic: WGAN, WGAN-GP, R1/R2, DRAGAN, hinge, SNGAN, TTUR.
     case adversarial
+    /// A logistic critic as log density-ratio estimator, a generator on −E h(d).
+    case monoflow
+    /// A generator against a gradient-normalized critic (GraN, GN-GAN).
+    case gran
+    /// MMD GAN: MMD² of critic features over the global batch, witness penalty, KID schedule.
+    case mmd
 
     var definition: any MethodDefinition.Type {
         switch self {
         case .adversarial: AdversarialMethod.self
+        case .monoflow: MonoFlowMethod.self
+        case .gran: GraNMethod.self
+        case .mmd: MMDMethod.self
         }
     }
 

@@ -22,6 +22,10 @@ public final class Network {
     public let constraint: ParameterConstraint?
     /// The exponential moving average of the parameters, when kept.
     public let average: GeneratorEMA?
+    /// Clips each tensor's summed gradient before the optimizer step (MMD GAN), when set.
+    public let clipping: PerTensorClipping?
+    /// Multiplies the scheduled learning rate (a method's adaptive schedule; 1 otherwise).
+    public var learningRateScale: Float = 1
     /// Builds another module of the same architecture (to hold the moving average for sampling).
     public let build: () throws -> any Module
 
@@ -29,7 +33,8 @@ public final class Network {
     /// optimizer for a run of `steps` iterations.
     public init(
         name: String, metricsKey: String, build: @escaping () throws -> any Module, settings: TrainingConfiguration.OptimizerSettings,
-        steps: Int, comm: any Communicator, constraint: ParameterConstraint? = nil, average: EMASchedule? = nil
+        steps: Int, comm: any Communicator, constraint: ParameterConstraint? = nil, average: EMASchedule? = nil,
+        clipping: PerTensorClipping? = nil
     ) throws {
         self.name = name
         self.metricsKey = metricsKey
@@ -41,6 +46,7 @@ public final class Network {
         schedule = LearningRateSchedule(settings.schedule, steps: steps)
         synchronizer = GradientSynchronizer(parameters: parameters, comm: comm)
         self.constraint = constraint
+        self.clipping = clipping
         let module = self.module
         self.average = average.map { GeneratorEMA(generator: module, schedule: $0) }
         if comm.size > 1 {
