@@ -3,10 +3,16 @@
 public enum MethodKind: String, CaseIterable, Sendable {
     /// A generator against a critic: WGAN, WGAN-GP, R1/R2, DRAGAN, hinge, SNGAN, TTUR.
     case adversarial
+    /// A generator on the sliced Wasserstein distance (Monte Carlo or CLT; raw samples or critic features).
+    case sw
+    /// A generator on the semi-debiased Sinkhorn divergence (DP-Sinkhorn without privacy).
+    case sinkhorn
 
     var definition: any MethodDefinition.Type {
         switch self {
         case .adversarial: AdversarialMethod.self
+        case .sw: SlicedWassersteinMethod.self
+        case .sinkhorn: SinkhornMethod.self
         }
     }
 
