@@ -99,18 +99,19 @@ public final class SinkhornMethod: MethodDefinition {
 
     /// This rank's share (1/ranks) of 2·OT_ε(Ŷ, X) − OT_ε(Ŷ, Ŷ') over every rank's rows:
     /// `fake` and `real` hold `counts[rank]` rows, `fresh` this rank's share of the
-    /// `freshTotal` fresh rows. Differentiable in `fake` and `fresh`.
+    /// `freshTotal` fresh rows; all three are gathered in one allgather. Differentiable in
+    /// `fake` and `fresh`.
     static func divergenceShare(
         fake: Tensor, fresh: Tensor, real: Tensor, counts: [Int], freshTotal: Int, sinkhorn: Sinkhorn, collectives: Collectives
     ) -> Tensor {
         let batch = counts.reduce(0, +)
-        let y = collectives.allgather(fake, counts: counts)
-        let x = withoutGradients { collectives.allgather(real, counts: counts) }
+        let freshCounts = BalancedSplit.ranges(parts: collectives.size, total: freshTotal).map(\.count)
+        let gathered = collectives.allgather([(fake, counts), (fresh, freshCounts), (real, counts)])
+        let (y, x) = (gathered[0], gathered[2])
         var yPrime = y
         if freshTotal > 0 {
-            let freshCounts = BalancedSplit.ranges(parts: collectives.size, total: freshTotal).map(\.count)
             let kept = freshTotal < batch ? [y.slice(axis: 0, freshTotal..<batch)] : []
-            yPrime = concat(kept + [collectives.allgather(fresh, counts: freshCounts)], axis: 0)
+            yPrime = concat(kept + [gathered[1]], axis: 0)
         }
         let divergence = sinkhorn.transportCost(y, x) * 2 - sinkhorn.transportCost(y, yPrime)
         return divergence * (1 / Float(collectives.size))

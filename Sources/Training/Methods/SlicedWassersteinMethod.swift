@@ -148,7 +148,7 @@ public final class SlicedWassersteinMethod: MethodDefinition {
     }
 
     /// This rank's share of SW₂² between every rank's `fake` and `real` rows ([counts[rank], d]
-    /// each): mc gathers both sets and takes this rank's share of the directions (rows of
+    /// each): mc gathers both sets (in one allgather) and takes this rank's share of the directions (rows of
     /// `directions`), so the shares add up to the estimate over all of them; clt sums the
     /// moments across ranks and takes 1/ranks of the global value. Differentiable in `fake`.
     static func distanceShare(
@@ -157,8 +157,8 @@ public final class SlicedWassersteinMethod: MethodDefinition {
         let total = counts.reduce(0, +)
         switch estimator {
         case .mc:
-            let allFake = collectives.allgather(fake, counts: counts)
-            let allReal = withoutGradients { collectives.allgather(real, counts: counts) }
+            let gathered = collectives.allgather([(fake, counts), (real, counts)])
+            let (allFake, allReal) = (gathered[0], gathered[1])
             let share = BalancedSplit.range(collectives.rank, of: collectives.size, total: projections)
             let theta = SlicedWasserstein.directions(directions, rows: share, dimension: fake.shape[1])
             return SlicedWasserstein.monteCarloShare(allFake, allReal, directions: theta, totalDirections: projections)
