@@ -54,6 +54,7 @@ struct StepBenchCommand: ParsableCommand {
         line["gemm_gflops_rank0"] = result.gemmGigaflopsPerSecond
         line["allreduce_share_rank0"] = result.allreduceSeconds / result.seconds
         line["loss_collectives_share_rank0"] = result.lossCollectiveSeconds / result.seconds
+        line["cpu_s_per_iter_rank0"] = result.cpuSeconds / Double(result.iterations)
         print(line.text)
     }
 }

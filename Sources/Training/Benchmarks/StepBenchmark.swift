@@ -40,6 +40,9 @@ public struct StepBenchmark: Sendable {
         public let allreduceSeconds: Double
         /// Seconds rank 0 spent in the losses' collectives (gathers and sums, forward and backward).
         public let lossCollectiveSeconds: Double
+        /// CPU seconds (user and system) rank 0 used during the timed iterations: less
+        /// sensitive than wall time to other processes on the same cores.
+        public let cpuSeconds: Double
 
         public var generatorIterationsPerSecond: Double { Double(iterations) / seconds }
         public var criticSamplesPerSecond: Double { Double(iterations * criticIterations * globalBatch) / seconds }
@@ -108,19 +111,28 @@ public struct StepBenchmark: Sendable {
         for _ in 0..<warmup { try trainer.trainIteration() }
         try comm.barrier()
         GEMMCounter.reset()
-        let (gradientsBefore, lossesBefore) = (trainer.communicationSeconds, trainer.collectives.clock.seconds)
+        let (gradientsBefore, lossesBefore, cpuBefore) = (trainer.communicationSeconds, trainer.collectives.clock.seconds, Self.cpuSeconds())
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<iterations { try trainer.trainIteration() }
         try comm.barrier()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        let flops = GEMMCounter.flops
+        let (flops, cpu) = (GEMMCounter.flops, Self.cpuSeconds() - cpuBefore)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Result(
             name: name(config), method: config.method.rawValue, data: data(config, images), ranks: comm.size, threads: BLASThreads.count,
-            globalBatch: config.batchSize, criticIterations: trainer.method.phases(at: 0).filter { $0.name == "critic" }.reduce(0) { $0 + $1.repeats }, iterations: iterations, seconds: try comm.allreduce(seconds, .max),
+            globalBatch: config.batchSize, criticIterations: trainer.method.phases(at: 0).filter { $0.name == "critic" }.reduce(0) { $0 + $1.repeats },
+            iterations: iterations, seconds: try comm.allreduce(seconds, .max),
             peakResidentMiB: Double(usage.ru_maxrss) / 1024, gemmFlops: flops, allreduceSeconds: trainer.communicationSeconds - gradientsBefore,
-            lossCollectiveSeconds: trainer.collectives.clock.seconds - lossesBefore)
+            lossCollectiveSeconds: trainer.collectives.clock.seconds - lossesBefore, cpuSeconds: cpu)
+    }
+
+    /// User and system CPU seconds of this process so far.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let seconds = { (t: timeval) in Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     private func name(_ config: TrainingConfiguration) -> String {
