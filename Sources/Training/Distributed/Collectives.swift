@@ -1,4 +1,5 @@
 import Autograd
+import Dispatch
 import Foundation
 import MPI
 
@@ -9,9 +10,12 @@ import MPI
 /// calls in the same order, forward and backward.
 public struct Collectives {
     public let comm: any Communicator
+    /// Seconds spent in these collectives, forward and backward (for benchmarks).
+    public let clock: CollectiveClock
 
-    public init(comm: any Communicator) {
+    public init(comm: any Communicator, clock: CollectiveClock = CollectiveClock()) {
         self.comm = comm
+        self.clock = clock
     }
 
     public var rank: Int { comm.rank }
@@ -58,6 +62,8 @@ public struct Collectives {
 
     /// Collectives inside a loss cannot throw: a failure there ends the job, naming the op.
     private func orAbort(_ op: String, _ body: () throws -> Void) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { clock.seconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
         do {
             try body()
         } catch {
@@ -65,4 +71,13 @@ public struct Collectives {
             comm.abort(code: 2)
         }
     }
+}
+
+/// Seconds spent in the collectives of losses so far (the gathers and sums that make a
+/// coupled loss exact), kept apart from the gradient collectives each network's
+/// `GradientSynchronizer` times.
+public final class CollectiveClock: @unchecked Sendable {
+    public internal(set) var seconds = 0.0
+
+    public init() {}
 }

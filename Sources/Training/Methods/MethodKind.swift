@@ -9,6 +9,10 @@ public enum MethodKind: String, CaseIterable, Sendable {
     case gran
     /// MMD GAN: MMD² of critic features over the global batch, witness penalty, KID schedule.
     case mmd
+    /// A generator on the sliced Wasserstein distance (Monte Carlo or CLT; raw samples or critic features).
+    case sw
+    /// A generator on the semi-debiased Sinkhorn divergence (DP-Sinkhorn without privacy).
+    case sinkhorn
 
     var definition: any MethodDefinition.Type {
         switch self {
@@ -16,6 +20,8 @@ public enum MethodKind: String, CaseIterable, Sendable {
         case .monoflow: MonoFlowMethod.self
         case .gran: GraNMethod.self
         case .mmd: MMDMethod.self
+        case .sw: SlicedWassersteinMethod.self
+        case .sinkhorn: SinkhornMethod.self
         }
     }
 

@@ -45,6 +45,7 @@ public final class Trainer {
         self.options = options
         let say = comm.rank == 0 ? say : { _ in }
         self.say = say
+        collectives = Collectives(comm: comm)
         if options.resume && config.runDirectory == nil { throw TrainingError.resumeNeedsRunDirectory }
         guard config.batchSize >= comm.size else {
             throw TrainingError.batchSmallerThanRanks(origin: config.values.origin(of: "train.batch_size"), batchSize: config.batchSize, ranks: comm.size)
@@ -87,8 +88,8 @@ public final class Trainer {
         try runDirectory.writeConfig(config.values.yaml())
     }
 
-    /// The collectives losses and methods use.
-    var collectives: Collectives { Collectives(comm: comm) }
+    /// The collectives losses and methods use (one clock times all of them).
+    let collectives: Collectives
 
     /// One iteration: every phase of the method, each `repeats` times, then the method's
     /// end-of-iteration work. Logged values of applied updates go to the metrics window.
