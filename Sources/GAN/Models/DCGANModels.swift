@@ -85,12 +85,13 @@ extension ModelBuilders {
     ///         sn(nn.Linear(4 * 4 * 4 * D, 1)))
     ///
     /// Input [N, C, S, S] or flat [N, C·S·S] (S = imageSize; viewed as images first), output
-    /// [N, 1]. Without spectral norm at 28 this is the computation of ConvD in bench/peer_pytorch.py.
+    /// [N, outputs] (the Linear maps to `outputs` features instead of one score when asked).
+    /// Without spectral norm at 28 this is the computation of ConvD in bench/peer_pytorch.py.
     public static func dcganCritic(
-        channels: Int = 1, dim: Int = 64, imageSize: Int = 28, spectralNorm: Bool = false,
+        channels: Int = 1, dim: Int = 64, imageSize: Int = 28, outputs: Int = 1, spectralNorm: Bool = false,
         initialization: ModelInitialization = .pytorch, seed: UInt64
     ) throws(ModelBuilderError) -> Sequential {
-        try requirePositive(["channels": channels, "dim": dim])
+        try requirePositive(["channels": channels, "dim": dim, "outputs": outputs])
         guard imageSize == 28 || imageSize == 32 else { throw ModelBuilderError.unsupportedImageSize(imageSize) }
         var list = LayerList(seed: seed, spectralNorm: spectralNorm, initialization: initialization)
         let widths = [channels, dim, 2 * dim, 4 * dim]
@@ -103,7 +104,7 @@ extension ModelBuilders {
         }
         list.append(Flatten())
         list.appendWeighted(
-            Linear(inputs: 4 * 4 * 4 * dim, outputs: 1, initializer: list.initializer(lastLayer: true), seed: seed, name: list.nextName))
+            Linear(inputs: 4 * 4 * 4 * dim, outputs: outputs, initializer: list.initializer(lastLayer: true), seed: seed, name: list.nextName))
         return list.sequential(inputShape: [channels, imageSize, imageSize])
     }
 }

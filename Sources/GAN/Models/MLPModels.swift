@@ -26,14 +26,15 @@ extension ModelBuilders {
     ///     nn.Sequential(sn(nn.Linear(input, W)), nn.ReLU(), sn(nn.Linear(W, W)), nn.ReLU(),
     ///                   sn(nn.Linear(W, W)), nn.ReLU(), sn(nn.Linear(W, 1)))
     ///
-    /// Input [N, inputDimension], output [N, 1].
+    /// Input [N, inputDimension], output [N, outputs] (one score, or features for a method that
+    /// compares samples in a critic's feature space).
     public static func mlpCritic(
-        inputDimension: Int = 2, width: Int = 512, spectralNorm: Bool = false, initialization: ModelInitialization = .he,
+        inputDimension: Int = 2, width: Int = 512, outputs: Int = 1, spectralNorm: Bool = false, initialization: ModelInitialization = .he,
         seed: UInt64
     ) throws(ModelBuilderError) -> Sequential {
-        try requirePositive(["input dimension": inputDimension, "width": width])
+        try requirePositive(["input dimension": inputDimension, "width": width, "outputs": outputs])
         var list = LayerList(seed: seed, spectralNorm: spectralNorm, initialization: initialization)
-        appendMLP(to: &list, inputs: inputDimension, width: width, outputs: 1)
+        appendMLP(to: &list, inputs: inputDimension, width: width, outputs: outputs)
         return list.sequential()
     }
 
