@@ -44,10 +44,17 @@ public struct ModelFactory {
 
     /// The critic: samples [N] + sampleShape to [N, 1].
     public func critic() throws -> any Module {
+        try critic(outputs: 1)
+    }
+
+    /// The critic with `outputs` outputs: features, for a method that compares samples in a
+    /// critic's feature space (mlp and dcgan only; the dcgan64 and resnet critics give one score).
+    public func critic(outputs: Int) throws -> any Module {
         let (width, spectralNorm, initialization, seed) = (config.width, config.spectralNorm, config.initialization, config.seed &+ 1)
         switch config.model {
         case .mlp:
-            return try ModelBuilders.mlpCritic(inputDimension: sampleSize, width: width, spectralNorm: spectralNorm, initialization: initialization, seed: seed)
+            return try ModelBuilders.mlpCritic(
+                inputDimension: sampleSize, width: width, outputs: outputs, spectralNorm: spectralNorm, initialization: initialization, seed: seed)
                 .reshapingInput(to: [sampleSize])
         case .dcgan64:
             return try ModelBuilders.dcgan64Critic(channels: sampleShape[0], dim: width, spectralNorm: spectralNorm, initialization: initialization, seed: seed)
@@ -55,8 +62,8 @@ public struct ModelFactory {
             return try ModelBuilders.resnetCritic(channels: sampleShape[0], width: width, spectralNorm: spectralNorm, initialization: initialization, seed: seed)
         case .dcgan:
             return try ModelBuilders.dcganCritic(
-                channels: sampleShape[0], dim: width, imageSize: sampleShape[1], spectralNorm: spectralNorm, initialization: initialization,
-                seed: seed)
+                channels: sampleShape[0], dim: width, imageSize: sampleShape[1], outputs: outputs, spectralNorm: spectralNorm,
+                initialization: initialization, seed: seed)
         }
     }
 }
