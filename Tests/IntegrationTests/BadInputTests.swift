@@ -64,6 +64,10 @@ final class BadInputTests: XCTestCase {
         let pictures = runs.directory("pictures")
         try FolderDatasetRunTests.writePictures(to: pictures, count: 4)
         let folder = ["train", "--dataset", "folder", "--cache-dir", runs.directory("cache").path, "--data"]
+        // A finished two-critic TTC run, and two MNIST-shaped images as a source of the wrong shape.
+        let ttc = ["--method", "ttc", "--ttc-critics", "2", "--ttc-critic-steps", "2", "--width", "8", "--batch-size", "8"]
+        let chain = try runs.train("ttc", ranks: 1, ttc + ["--steps", "4"])
+        let digits = try mnist("digits", images: header(0x0000_0803, [2, 28, 28]) + [UInt8](repeating: 7, count: 2 * 784))
 
         let cases: [Case] = [
             // Configuration files and keys.
@@ -105,9 +109,20 @@ final class BadInputTests: XCTestCase {
             Case(name: "dcgan64 on 32 px", arguments: folder + [pictures.path, "--model", "dcgan64", "--resolution", "32", "--batch-size", "2"], message: "dcgan64 needs 64x64 images, the data's samples have shape [3, 32, 32] (set data.resolution to 64)"),
             Case(name: "flip on points", arguments: ["train", "--flip"], message: "data.flip: flips images, the data (8gaussians) holds samples of shape [2]"),
             Case(name: "unknown init", arguments: ["train", "--init", "orthogonal"], message: "model.init: expected one of he, pytorch"),
+            // Methods: Trust the Critics, conditional transport, Choquet-Toland.
+            Case(name: "no critics", arguments: ["train", "--method", "ttc", "--ttc-critics", "0"], message: "ttc.critics: must be at least 1, got 0"),
+            Case(name: "zero theta", arguments: ["train", "--method", "ttc", "--steps", "5", "--ttc-theta", "0"], message: "ttc.theta: must be positive, got 0"),
+            Case(name: "steps beyond the chain", arguments: ["train", "--method", "ttc"], message: "train.steps: method ttc trains ttc.critics × ttc.critic_steps = 5 × 5 = 25 iterations, got 2000"),
+            Case(name: "source of another shape", arguments: ["train", "--method", "ttc", "--steps", "5", "--ttc-source", "mnist", "--ttc-source-path", digits], message: "ttc.source: the source (mnist) has samples of shape [1, 28, 28], the data (8gaussians) [2]"),
+            Case(name: "noise on noise", arguments: ["train", "--method", "ttc", "--steps", "5", "--ttc-noise-std", "0.1"], message: "ttc.noise_std: adds noise to a source dataset, ttc.source is noise"),
+            Case(name: "resume without the chain", arguments: ["train", "--run-dir", chain.path, "--resume", "--ttc-critics", "3", "--steps", "6"], message: "critic_2.safetensors: no such file"),
+            Case(name: "resume with a shorter chain", arguments: ["train", "--run-dir", chain.path, "--resume", "--ttc-critics", "1", "--steps", "2"], message: "it holds a chain of 2 critics, the run has ttc.critics 1"),
+            Case(name: "ct rho", arguments: ["train", "--method", "ct", "--ct-rho", "1.5"], message: "ct.rho: must be in [0, 1], got 1.5"),
+            Case(name: "ct features from resnet", arguments: ["train", "--method", "ct", "--ct-form", "feature", "--model", "resnet"], message: "model.kind: ct.form feature needs a critic that outputs features"),
+            Case(name: "choquet width", arguments: ["train", "--method", "choquet", "--choquet-critic-width", "5"], message: "choquet.critic_width: must be a multiple of choquet.maxout (2), got 5"),
             // Checkpoints and run directories.
             Case(name: "all checkpoints corrupt", arguments: ["train", "--run-dir", allCorrupt.path, "--resume"], message: "no valid checkpoint to resume from"),
-            Case(name: "resume into another shape", arguments: ["train", "--run-dir", run.path, "--resume", "--width", "16"], message: "does not fit this run"),
+            Case(name: "resume into another shape", arguments: ["train", "--run-dir", run.path, "--resume", "--width", "16", "--allow-changed-keys"], message: "does not fit this run"),
             Case(name: "sample without checkpoints", arguments: ["sample", "--run-dir", noCheckpoints.path, "--out", "x.npy"], message: "no valid checkpoint"),
             Case(name: "sample missing step", arguments: ["sample", "--run-dir", run.path, "--step", "7", "--out", "x.npy"], message: "step-0000007"),
             Case(name: "eval without run", arguments: ["eval", "--run-dir", "/nonexistent/run"], message: "/nonexistent/run/config.yaml"),

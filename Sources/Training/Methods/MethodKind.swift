@@ -3,10 +3,19 @@
 public enum MethodKind: String, CaseIterable, Sendable {
     /// A generator against a critic: WGAN, WGAN-GP, R1/R2, DRAGAN, hinge, SNGAN, TTUR.
     case adversarial
+    /// Trust the Critics: a chain of critics that pushes source samples to the data, no generator.
+    case ttc
+    /// Conditional transport: a generator and a cooperative navigator, optionally against a feature critic (ACT).
+    case ct
+    /// The Choquet-Toland distance: a generator against two input-convex maxout critics.
+    case choquet
 
     var definition: any MethodDefinition.Type {
         switch self {
         case .adversarial: AdversarialMethod.self
+        case .ttc: TrustTheCriticsMethod.self
+        case .ct: ConditionalTransportMethod.self
+        case .choquet: ChoquetTolandMethod.self
         }
     }
 
