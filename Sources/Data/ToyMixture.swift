@@ -22,6 +22,9 @@ public final class ToyMixture: Dataset {
         case ring
         /// 25 modes at {-4, -2, 0, 2, 4}², std 0.05.
         case grid
+        /// 8 modes at (2 sin θ, 2 cos θ), θ = 2πk/8, std 0.2: the circle of Gaussians of
+        /// stochastic-orders-ICMN (Choquet-Toland critics), far wider than `8gaussians`.
+        case gaussianCircle = "gaussiancircle"
     }
 
     public let kind: Kind
@@ -71,6 +74,12 @@ public final class ToyMixture: Dataset {
         case .grid:
             centres = (-2...2).flatMap { x in (-2...2).map { y in (Float(2 * x), Float(2 * y)) } }
             (std, divisor) = (0.05, 1)
+        case .gaussianCircle:
+            centres = (0..<8).map { k in
+                let angle = 2 * Double.pi * Double(k) / 8
+                return (Float(2 * sin(angle)), Float(2 * cos(angle)))
+            }
+            (std, divisor) = (0.2, 1)
         }
         rawCentres = centres
         rawStd = std

@@ -65,6 +65,14 @@ final class ToyMixtureTests: XCTestCase {
         }
     }
 
+    func testGaussianCircleHasEightModesAtRadiusTwoFromTheTopWithStd02() throws {
+        try assertModesMatch(.gaussianCircle, modeCount: 8, std: 0.2)
+        let modes = try XCTUnwrap(ToyMixture(kind: .gaussianCircle, seed: 0).modes)
+        XCTAssertEqual(modes[0], [0, 2])
+        XCTAssertEqual(modes[2][0], 2, accuracy: 1e-6)
+        for mode in modes { XCTAssertEqual(hypot(mode[0], mode[1]), 2, accuracy: 1e-6) }
+    }
+
     func testGridHasTwentyFiveModesAtEvenCoordinatesWithStd005() throws {
         try assertModesMatch(.grid, modeCount: 25, std: 0.05)
         let modes = try XCTUnwrap(ToyMixture(kind: .grid, seed: 0).modes)
@@ -141,7 +149,7 @@ final class ToyMixtureTests: XCTestCase {
     func testUnknownMixtureNameListsTheKnownOnes() {
         XCTAssertThrowsError(try ToyMixture(kind: "9gaussians", seed: 0)) { error in
             XCTAssertEqual(
-                "\(error)", "toy dataset '9gaussians' is unknown, expected one of 8gaussians, 25gaussians, swissroll, ring, grid")
+                "\(error)", "toy dataset '9gaussians' is unknown, expected one of 8gaussians, 25gaussians, swissroll, ring, grid, gaussiancircle")
         }
     }
 }

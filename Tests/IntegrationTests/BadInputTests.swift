@@ -74,6 +74,10 @@ final class BadInputTests: XCTestCase {
         // [N, H, W, C] pixels read with the default layout nchw: 28 "channels".
         let swapped = runs.directory("nhwc.npy")
         try writeFloatNpy([Float](repeating: 0.5, count: 2 * 28 * 28 * 3), shape: [2, 28, 28, 3], to: swapped)
+        // A finished two-critic TTC run, and two MNIST-shaped images as a source of the wrong shape.
+        let ttc = ["--method", "ttc", "--ttc-critics", "2", "--ttc-critic-steps", "2", "--width", "8", "--batch-size", "8"]
+        let chain = try runs.train("ttc", ranks: 1, ttc + ["--steps", "4"])
+        let digits = try mnist("digits", images: header(0x0000_0803, [2, 28, 28]) + [UInt8](repeating: 7, count: 2 * 784))
 
         let cases: [Case] = [
             // Configuration files and keys.
@@ -147,6 +151,17 @@ final class BadInputTests: XCTestCase {
             Case(name: "MMD without features", arguments: ["train", "--method", "mmd", "--penalty", "none", "--mmd-dof-dim", "0"], message: "mmd.dof_dim: must be at least 1, got 0"),
             Case(name: "MMD KID on images without classifier", arguments: ["train", "--method", "mmd", "--penalty", "none", "--dataset", "mnist", "--data", "/tmp", "--model", "dcgan", "--mmd-kid-schedule"], message: "mmd.kid_schedule: the KID test on images needs eval.classifier"),
             Case(name: "MMD KID beyond the data", arguments: ["train", "--method", "mmd", "--penalty", "none", "--dataset", "npy", "--data", try npy("points.npy", header: "{'descr': '<f4', 'fortran_order': False, 'shape': (8, 2), }", payload: 64), "--batch-size", "4", "--mmd-kid-schedule"], message: "mmd.kid_samples: 2048 samples per evaluation, but the data holds 8"),
+            // Methods: Trust the Critics, conditional transport, Choquet-Toland.
+            Case(name: "no critics", arguments: ["train", "--method", "ttc", "--ttc-critics", "0"], message: "ttc.critics: must be at least 1, got 0"),
+            Case(name: "zero theta", arguments: ["train", "--method", "ttc", "--steps", "5", "--ttc-theta", "0"], message: "ttc.theta: must be positive, got 0"),
+            Case(name: "steps beyond the chain", arguments: ["train", "--method", "ttc"], message: "train.steps: method ttc trains ttc.critics × ttc.critic_steps = 5 × 5 = 25 iterations, got 2000"),
+            Case(name: "source of another shape", arguments: ["train", "--method", "ttc", "--steps", "5", "--ttc-source", "mnist", "--ttc-source-path", digits], message: "ttc.source: the source (mnist) has samples of shape [1, 28, 28], the data (8gaussians) [2]"),
+            Case(name: "noise on noise", arguments: ["train", "--method", "ttc", "--steps", "5", "--ttc-noise-std", "0.1"], message: "ttc.noise_std: adds noise to a source dataset, ttc.source is noise"),
+            Case(name: "resume without the chain", arguments: ["train", "--run-dir", chain.path, "--resume", "--ttc-critics", "3", "--steps", "6"], message: "critic_2.safetensors: no such file"),
+            Case(name: "resume with a shorter chain", arguments: ["train", "--run-dir", chain.path, "--resume", "--ttc-critics", "1", "--steps", "2"], message: "it holds a chain of 2 critics, the run has ttc.critics 1"),
+            Case(name: "ct rho", arguments: ["train", "--method", "ct", "--ct-rho", "1.5"], message: "ct.rho: must be in [0, 1], got 1.5"),
+            Case(name: "ct features from resnet", arguments: ["train", "--method", "ct", "--ct-form", "feature", "--model", "resnet"], message: "model.kind: ct.form feature needs a critic that outputs features"),
+            Case(name: "choquet width", arguments: ["train", "--method", "choquet", "--choquet-critic-width", "5"], message: "choquet.critic_width: must be a multiple of choquet.maxout (2), got 5"),
             Case(name: "sample without checkpoints", arguments: ["sample", "--run-dir", noCheckpoints.path, "--out", "x.npy"], message: "no valid checkpoint"),
             Case(name: "sample missing step", arguments: ["sample", "--run-dir", run.path, "--step", "7", "--out", "x.npy"], message: "step-0000007"),
             Case(name: "eval without run", arguments: ["eval", "--run-dir", "/nonexistent/run"], message: "/nonexistent/run/config.yaml"),

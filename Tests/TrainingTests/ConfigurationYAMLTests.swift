@@ -123,8 +123,8 @@ final class ConfigurationYAMLTests: XCTestCase {
                 "data:\n  dataset: imagenet\n",
                 .wrongType(
                     origin: "run.yaml", key: "data.dataset",
-                    expected: "one of 8gaussians, 25gaussians, swissroll, ring, grid, mnist, cifar10, npy, folder", got: "imagenet"),
-                "run.yaml: data.dataset: expected one of 8gaussians, 25gaussians, swissroll, ring, grid, mnist, cifar10, npy, folder, got 'imagenet'"
+                    expected: "one of 8gaussians, 25gaussians, swissroll, ring, grid, gaussiancircle, mnist, cifar10, npy, folder", got: "imagenet"),
+                "run.yaml: data.dataset: expected one of 8gaussians, 25gaussians, swissroll, ring, grid, gaussiancircle, mnist, cifar10, npy, folder, got 'imagenet'"
             ),
             (
                 "model:\n  width: wide\n",

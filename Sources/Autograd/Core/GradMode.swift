@@ -32,3 +32,9 @@ public func withoutGradients<R>(_ body: () throws -> R) rethrows -> R {
 
 /// True when ops on this thread record a graph.
 public var isRecordingGradients: Bool { GradMode.isEnabled }
+
+/// Runs `body` with graph recording on, even inside `withoutGradients`: for sampling
+/// paths that take input gradients of frozen networks (Trust-the-Critics' pushes).
+public func withGradients<R>(_ body: () throws -> R) rethrows -> R {
+    try GradMode.with(enabled: true, body)
+}

@@ -4,6 +4,8 @@ public enum ModelBuilderError: Error, CustomStringConvertible, Equatable {
     case nonPositiveSize(setting: String, value: Int)
     /// A DCGAN image size other than 28 (MNIST) or 32 (CIFAR-10).
     case unsupportedImageSize(Int)
+    /// A maxout network whose width is not a multiple of its maxout group size.
+    case widthNotMultipleOfMaxout(width: Int, maxout: Int)
 
     public var description: String {
         switch self {
@@ -11,6 +13,8 @@ public enum ModelBuilderError: Error, CustomStringConvertible, Equatable {
             "model setting '\(setting)' is \(value), expected a positive whole number"
         case .unsupportedImageSize(let size):
             "model setting 'image size' is \(size), expected 28 (MNIST) or 32 (CIFAR-10)"
+        case .widthNotMultipleOfMaxout(let width, let maxout):
+            "model setting 'width' is \(width), expected a multiple of the maxout group size \(maxout)"
         }
     }
 }

@@ -10,17 +10,7 @@ public enum DatasetFactory {
     public static func make(
         _ config: TrainingConfiguration, comm: any Communicator = LocalCommunicator(), say: @escaping (String) -> Void = { _ in }
     ) throws -> any Dataset {
-        // Models end in a sigmoid for images, so pixels are scaled to [0, 1].
-        let range = PixelRange.unit
-        let dataset: any Dataset
-        switch config.dataset {
-        case .mnist: dataset = try MNISTDataset(directory: URL(fileURLWithPath: try path(config)), pixelRange: range)
-        case .cifar10: dataset = try CIFAR10Dataset(directory: URL(fileURLWithPath: try path(config)), pixelRange: range)
-        case .npy: dataset = try NpyDataset(file: URL(fileURLWithPath: try path(config)), layout: config.dataLayout, pixelRange: range)
-        case .folder:
-            dataset = try FolderDatasetLoader(config: config, directory: URL(fileURLWithPath: try path(config)), comm: comm, say: say).load()
-        case .toy(let kind): dataset = ToyMixture(kind: kind, seed: config.seed)
-        }
+        let dataset = try load(config.dataset, path: config.dataPath, config: config, comm: comm, say: say)
         guard config.dataFlip else { return dataset }
         guard let images = dataset as? any ImageDataset, images.holdsImages else {
             throw ConfigError.invalidValue(
@@ -30,10 +20,29 @@ public enum DatasetFactory {
         return HorizontallyFlipped(images, seed: config.seed)
     }
 
-    /// data.path, which the configuration requires for every dataset read from files.
-    private static func path(_ config: TrainingConfiguration) throws -> String {
-        guard let path = config.dataPath else {
-            throw ConfigError.invalidValue(origin: config.values.origin(of: "data.dataset"), key: "data.path", reason: "dataset \(config.dataset.rawValue) needs its data: pass --data PATH")
+    /// A dataset of `kind` read from `path` (nil only for the toy mixtures), with the
+    /// configuration's other data settings (.npy layout, folder options, seed) and no flips:
+    /// the training data, or another dataset a method reads (a Trust-the-Critics source).
+    public static func load(
+        _ kind: DatasetKind, path: String?, config: TrainingConfiguration, comm: any Communicator = LocalCommunicator(),
+        say: @escaping (String) -> Void = { _ in }
+    ) throws -> any Dataset {
+        // Models end in a sigmoid for images, so pixels are scaled to [0, 1].
+        let range = PixelRange.unit
+        func file() throws -> URL { URL(fileURLWithPath: try required(path, kind: kind, config)) }
+        switch kind {
+        case .mnist: return try MNISTDataset(directory: try file(), pixelRange: range)
+        case .cifar10: return try CIFAR10Dataset(directory: try file(), pixelRange: range)
+        case .npy: return try NpyDataset(file: try file(), layout: config.dataLayout, pixelRange: range)
+        case .folder: return try FolderDatasetLoader(config: config, directory: try file(), comm: comm, say: say).load()
+        case .toy(let kind): return ToyMixture(kind: kind, seed: config.seed)
+        }
+    }
+
+    /// The path every dataset read from files needs (the configuration checks data.path; this names it again).
+    private static func required(_ path: String?, kind: DatasetKind, _ config: TrainingConfiguration) throws -> String {
+        guard let path else {
+            throw ConfigError.invalidValue(origin: config.values.origin(of: "data.dataset"), key: "data.path", reason: "dataset \(kind.rawValue) needs its data: pass --data PATH")
         }
         return path
     }

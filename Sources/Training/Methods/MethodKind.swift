@@ -13,6 +13,12 @@ public enum MethodKind: String, CaseIterable, Sendable {
     case sw
     /// A generator on the semi-debiased Sinkhorn divergence (DP-Sinkhorn without privacy).
     case sinkhorn
+    /// Trust the Critics: a chain of critics that pushes source samples to the data, no generator.
+    case ttc
+    /// Conditional transport: a generator and a cooperative navigator, optionally against a feature critic (ACT).
+    case ct
+    /// The Choquet-Toland distance: a generator against two input-convex maxout critics.
+    case choquet
 
     var definition: any MethodDefinition.Type {
         switch self {
@@ -22,6 +28,9 @@ public enum MethodKind: String, CaseIterable, Sendable {
         case .mmd: MMDMethod.self
         case .sw: SlicedWassersteinMethod.self
         case .sinkhorn: SinkhornMethod.self
+        case .ttc: TrustTheCriticsMethod.self
+        case .ct: ConditionalTransportMethod.self
+        case .choquet: ChoquetTolandMethod.self
         }
     }
 

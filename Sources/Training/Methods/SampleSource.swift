@@ -9,7 +9,9 @@ public protocol SampleSource {
     var sampleShape: [Int] { get }
     /// The random inputs (latents, or source samples) of global rows `rows`.
     func inputs(seed: UInt64, purpose: String, rows: Range<Int>) -> Tensor
-    /// Samples from `inputs`, shaped [n] + sampleShape, in evaluation mode without a graph.
+    /// Samples from `inputs`, shaped [n] + sampleShape, in evaluation mode, returned without a
+    /// graph (a source that needs input gradients, as Trust-the-Critics' pushes do, records
+    /// one inside with `withGradients`, also when called inside `withoutGradients`).
     func generate(_ inputs: Tensor) -> Tensor
 }
 
