@@ -21,13 +21,27 @@ public enum DatasetFactory {
             dataset = try FolderDatasetLoader(config: config, directory: URL(fileURLWithPath: try path(config)), comm: comm, say: say).load()
         case .toy(let kind): dataset = ToyMixture(kind: kind, seed: config.seed)
         }
-        guard config.dataFlip else { return dataset }
-        guard let images = dataset as? any ImageDataset, images.holdsImages else {
+        let limited = try limit(dataset, config)
+        guard config.dataFlip else { return limited }
+        guard let images = limited as? any ImageDataset, images.holdsImages else {
             throw ConfigError.invalidValue(
                 origin: config.values.origin(of: "data.flip"), key: "data.flip",
                 reason: "flips images, the data (\(dataset.name)) holds samples of shape \(dataset.sampleShape)")
         }
         return HorizontallyFlipped(images, seed: config.seed)
+    }
+
+    /// The `data.limit` images of the dataset, or all of it.
+    private static func limit(_ dataset: any Dataset, _ config: TrainingConfiguration) throws -> any Dataset {
+        guard let limit = config.dataLimit else { return dataset }
+        let origin = config.values.origin(of: "data.limit")
+        guard let images = dataset as? any ImageDataset, images.holdsImages, let count = images.count else {
+            throw ConfigError.invalidValue(origin: origin, key: "data.limit", reason: "keeps images, the data (\(dataset.name)) holds samples of shape \(dataset.sampleShape)")
+        }
+        guard limit <= count else {
+            throw ConfigError.invalidValue(origin: origin, key: "data.limit", reason: "\(limit) is more than the \(count) images of \(dataset.name)")
+        }
+        return ImageSubset(images, limit: limit)
     }
 
     /// data.path, which the configuration requires for every dataset read from files.
