@@ -35,3 +35,15 @@ run ttur-mnist --config configs/ttur-mnist.yaml --data "$mnist" --steps 2500 --s
 evaluate ttur-mnist --classifier "$out/classifier-mnist.safetensors"
 run r1-mnist --config configs/r1-mnist.yaml --data "$mnist" --steps 2500 --sample-every 1250
 evaluate r1-mnist --classifier "$out/classifier-mnist.safetensors" --ema
+
+# Augmentation on 1,000 digits (data.limit: the first 1,000 of a fixed shuffle): the r1-mnist
+# model without augmentation, with DiffAugment and with ADA, each given the same wall time on
+# this machine (steps chosen from the step rates measured back to back, see the README), then
+# evaluated against the 1,000 training digits and, with --all-data, against all 5,000.
+run r1-mnist-1k --config configs/r1-mnist.yaml --name r1-mnist-1k --data "$mnist" --data-limit 1000 --steps 3000 --sample-every 1500
+run diffaugment-mnist-1k --config configs/diffaugment-mnist-1k.yaml --data "$mnist" --steps DIFFAUGMENT_STEPS --sample-every 1500
+run ada-mnist-1k --config configs/ada-mnist-1k.yaml --data "$mnist" --steps ADA_STEPS --sample-every 1500
+for name in r1-mnist-1k diffaugment-mnist-1k ada-mnist-1k; do
+    evaluate "$name" --classifier "$out/classifier-mnist.safetensors" --ema
+    ./launch -n 2 eval --run-dir "$out/$name" --classifier "$out/classifier-mnist.safetensors" --ema --all-data | tee "$out/$name.eval-all.json"
+done
