@@ -19,6 +19,7 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Evaluate the generator's moving average.") var ema = false
     @Option(help: "Generated samples (default: the run's eval.samples).") var samples: Int?
     @Option(help: "Feature classifier for image data (default: the run's eval.classifier).") var classifier: String?
+    @Flag(help: "Compare with every image of the dataset, also when the run trained on data.limit of them.") var allData = false
     @OptionGroup var ranks: RankOptions
 
     func validate() throws {
@@ -26,10 +27,10 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (runDir, step, ema, samples, classifier) = (runDir, step, ema, samples, classifier)
+        let (runDir, step, ema, samples, classifier, allData) = (runDir, step, ema, samples, classifier, allData)
         let lines = try ranks.run { comm -> String? in
             let line = try comm.agree {
-                try RunEvaluation(runDirectory: RunDirectory(url: URL(fileURLWithPath: runDir)), step: step, useEMA: ema, samples: samples, classifier: classifier)
+                try RunEvaluation(runDirectory: RunDirectory(url: URL(fileURLWithPath: runDir)), step: step, useEMA: ema, samples: samples, classifier: classifier, allData: allData)
             }
             return try line.run(on: comm)
         }

@@ -10,7 +10,7 @@ public enum DatasetFactory {
     public static func make(
         _ config: TrainingConfiguration, comm: any Communicator = LocalCommunicator(), say: @escaping (String) -> Void = { _ in }
     ) throws -> any Dataset {
-        let dataset = try load(config.dataset, path: config.dataPath, config: config, comm: comm, say: say)
+        let dataset = try limit(try load(config.dataset, path: config.dataPath, config: config, comm: comm, say: say), config)
         guard config.dataFlip else { return dataset }
         guard let images = dataset as? any ImageDataset, images.holdsImages else {
             throw ConfigError.invalidValue(
@@ -18,6 +18,19 @@ public enum DatasetFactory {
                 reason: "flips images, the data (\(dataset.name)) holds samples of shape \(dataset.sampleShape)")
         }
         return HorizontallyFlipped(images, seed: config.seed)
+    }
+
+    /// The `data.limit` images of the dataset, or all of it.
+    private static func limit(_ dataset: any Dataset, _ config: TrainingConfiguration) throws -> any Dataset {
+        guard let limit = config.dataLimit else { return dataset }
+        let origin = config.values.origin(of: "data.limit")
+        guard let images = dataset as? any ImageDataset, images.holdsImages, let count = images.count else {
+            throw ConfigError.invalidValue(origin: origin, key: "data.limit", reason: "keeps images, the data (\(dataset.name)) holds samples of shape \(dataset.sampleShape)")
+        }
+        guard limit <= count else {
+            throw ConfigError.invalidValue(origin: origin, key: "data.limit", reason: "\(limit) is more than the \(count) images of \(dataset.name)")
+        }
+        return ImageSubset(images, limit: limit)
     }
 
     /// A dataset of `kind` read from `path` (nil only for the toy mixtures), with the

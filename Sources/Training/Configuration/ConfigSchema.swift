@@ -35,6 +35,7 @@ public enum ConfigSchema {
         key("data.flip", "flip", .bool, .bool(false), "Mirror each real image left to right with probability 1/2, keyed by step and global sample index."),
         key("data.cache_dir", "cache-dir", .optional(.string), .null, "folder: where the decoded images are cached (null: .tandem-cache beside the folder)."),
         key("data.partial_batch", "partial-batch", .choice(of: PartialBatch.self), .string("drop"), "The last partial batch of an epoch: dropped, or completed from the epoch's start."),
+        key("data.limit", "data-limit", .optional(.int), .null, "Train on this many images of the dataset: the first of a fixed shuffle, the same for every run and seed (null: all)."),
 
         key("model.kind", "model", .choice(of: ModelKind.self), .string("mlp"), "mlp: the WGAN-GP toy networks; dcgan: the WGAN-GP MNIST/CIFAR conv networks (28/32 px); dcgan64: DCGAN at 64 px; resnet: SNGAN's CIFAR ResNet (32 px)."),
         key("model.width", "width", .optional(.int), .null, "Hidden width (mlp, default 512), base channel count (dcgan, dcgan64: default 64), or the resnet critic's channels (default 128; its generator has twice as many)."),

@@ -61,6 +61,8 @@ public struct TrainingConfiguration: Sendable {
     public let cacheDirectory: String?
     public let initialization: ModelInitialization
     public let partialBatch: PartialBatch
+    /// Images to train on (a fixed subset), or nil for all.
+    public let dataLimit: Int?
     public let model: ModelKind
     public let width: Int
     public let latentDimension: Int
@@ -104,6 +106,8 @@ public struct TrainingConfiguration: Sendable {
         }
         dataLayout = try reader.choice("data.layout")
         partialBatch = try reader.choice("data.partial_batch")
+        dataLimit = try reader.optionalInt("data.limit", atLeast: 1)
+        if dataLimit != nil, case .toy = dataset { throw reader.invalid("data.limit", "needs a dataset read from files, \(dataset.rawValue) draws its samples") }
         model = try reader.choice("model.kind")
         width = try reader.optionalInt("model.width", atLeast: 1) ?? model.defaultWidth
         latentDimension = try reader.optionalInt("model.z_dim", atLeast: 1) ?? model.defaultLatentDimension

@@ -14,13 +14,16 @@ public struct RunEvaluation {
     public let useEMA: Bool
     public let samples: Int?
     public let classifier: String?
+    /// Compare with every image of the dataset, also when the run trained on `data.limit` of them.
+    public let allData: Bool
 
-    public init(runDirectory: RunDirectory, step: Int?, useEMA: Bool, samples: Int?, classifier: String?) throws {
+    public init(runDirectory: RunDirectory, step: Int?, useEMA: Bool, samples: Int?, classifier: String?, allData: Bool = false) throws {
         self.runDirectory = runDirectory
         self.step = step
         self.useEMA = useEMA
         self.samples = samples
         self.classifier = classifier
+        self.allData = allData
     }
 
     /// Evaluates on every rank; returns the JSON line on rank 0 (nil elsewhere).
@@ -31,6 +34,7 @@ public struct RunEvaluation {
             let (files, metadata) = try StateBlob.decode(Data(shared), origin: "checkpoint from rank 0")
             var values = ConfigValues()
             try values.merge(yamlText: metadata["config"] ?? "", origin: runDirectory.configFile.path)
+            if allData { try values.apply(flags: ["--data-limit", "null"]) }
             let config = try TrainingConfiguration(values)
             let state = try JSONDecoder().decode(TrainingState.self, from: Data((metadata["state"] ?? "").utf8))
             let sampler = try RunSampler(config: config, state: state, files: files, averaged: useEMA) { "checkpoint from rank 0: \($0)" }
@@ -45,6 +49,7 @@ public struct RunEvaluation {
         var line = JSONLine()
         line["step"] = sampler.step
         line["eval_ema"] = useEMA
+        if allData { line["eval_all_data"] = true }
         for (name, value) in results { line[name] = value }
         try MetricsLog(url: runDirectory.metricsFile).append(line)
         return line.text
