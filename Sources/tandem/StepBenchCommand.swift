@@ -15,12 +15,15 @@ struct StepBenchCommand: ParsableCommand {
     @Option(help: "Untimed generator iterations first.") var warmup = 3
     @OptionGroup var ranks: RankOptions
 
+    @Argument(parsing: .allUnrecognized, help: "tandem train flags added to the setup's, e.g. --grad-compression bf16 --no-overlap --bucket-mb 2 --timeline step.json")
+    var trainFlags: [String] = []
+
     func validate() throws {
         guard iters >= 1, warmup >= 0 else { throw ValidationError("--iters must be at least 1 and --warmup non-negative") }
     }
 
     func run() throws {
-        let bench = StepBenchmark(setup: setup, iterations: iters, warmup: warmup)
+        let bench = StepBenchmark(setup: setup, iterations: iters, warmup: warmup, trainFlags: trainFlags)
         let results = try ranks.run { comm in (try bench.run(on: comm), comm.rank) }
         guard let (result, rank) = results.first, rank == 0 else { return }
         var line = JSONLine()
@@ -35,7 +38,11 @@ struct StepBenchCommand: ParsableCommand {
         line["critic_samples_per_s"] = result.criticSamplesPerSecond
         line["peak_rss_mib_rank0"] = result.peakResidentMiB
         line["gemm_gflops_rank0"] = result.gemmGigaflopsPerSecond
-        line["allreduce_share_rank0"] = result.allreduceSeconds / result.seconds
+        line["exposed_comm_share"] = result.exposedCommunicationShare
+        line["overlap"] = result.communication.overlap
+        line["compression"] = result.communication.compression.rawValue
+        line["update_split"] = result.communication.split.rawValue
+        line["bucket_mb"] = Double(result.communication.bucketBytes) / 1_048_576
         print(line.text)
     }
 }

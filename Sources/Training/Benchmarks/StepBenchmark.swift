@@ -25,8 +25,11 @@ public struct StepBenchmark: Sendable {
         public let seconds: Double
         public let peakResidentMiB: Double
         public let gemmFlops: Int
-        /// Seconds rank 0 spent in gradient allreduces during the timed iterations.
-        public let allreduceSeconds: Double
+        /// The share of the timed iterations each rank spent waiting for gradient
+        /// communication, averaged over the ranks.
+        public let exposedCommunicationShare: Double
+        /// How the gradients were summed.
+        public let communication: CommunicationSettings
 
         public var generatorIterationsPerSecond: Double { Double(iterations) / seconds }
         public var criticSamplesPerSecond: Double { Double(iterations * criticIterations * globalBatch) / seconds }
@@ -37,18 +40,21 @@ public struct StepBenchmark: Sendable {
     public let setup: Setup
     public let iterations: Int
     public let warmup: Int
+    /// `tandem train` flags added to the setup's (e.g. --grad-compression bf16 --no-overlap --timeline FILE).
+    public let trainFlags: [String]
 
-    public init(setup: Setup, iterations: Int, warmup: Int) {
+    public init(setup: Setup, iterations: Int, warmup: Int, trainFlags: [String] = []) {
         self.setup = setup
         self.iterations = iterations
         self.warmup = warmup
+        self.trainFlags = trainFlags
     }
 
     /// The configuration of the peer's setup.
     func configuration(runDirectory: URL) throws -> TrainingConfiguration {
         var values = ConfigValues()
         // The benchmark runs iterations itself, without the training loop's watchdog beats.
-        let common = ["--run-dir", runDirectory.path, "--steps", String(warmup + iterations), "--log-every", "1000000", "--watchdog-timeout", "0"]
+        let common = ["--run-dir", runDirectory.path, "--steps", String(warmup + iterations), "--log-every", "1000000", "--watchdog-timeout", "0"] + trainFlags
         switch setup {
         case .toy:
             try values.apply(flags: common + ["--width", "512", "--batch-size", "256", "--n-critic", "5", "--penalty-weight", "0.1"])
@@ -83,24 +89,22 @@ public struct StepBenchmark: Sendable {
         }
         for _ in 0..<warmup { try trainer.trainIteration() }
         try comm.barrier()
+        trainer.updater.timeline.clear()
         GEMMCounter.reset()
-        let communicationBefore = trainer.communicationSeconds
+        let communicationBefore = trainer.updater.exposedCommunicationSeconds
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<iterations { try trainer.trainIteration() }
+        let ownSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        let exposed = (trainer.updater.exposedCommunicationSeconds - communicationBefore) / ownSeconds
         try comm.barrier()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         let flops = GEMMCounter.flops
-        let communication = trainer.communicationSeconds - communicationBefore
+        try trainer.writeTimeline()
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Result(
             setup: setup, ranks: comm.size, threads: BLASThreads.count, globalBatch: config.batchSize, criticIterations: config.criticSteps,
             iterations: iterations, seconds: try comm.allreduce(seconds, .max), peakResidentMiB: Double(usage.ru_maxrss) / 1024, gemmFlops: flops,
-            allreduceSeconds: communication)
+            exposedCommunicationShare: try comm.allreduce(exposed, .mean), communication: config.communication)
     }
-}
-
-extension Trainer {
-    /// Seconds this rank has spent in the networks' gradient collectives.
-    var communicationSeconds: Double { method.networks.reduce(0) { $0 + $1.synchronizer.communicationSeconds } }
 }
