@@ -29,9 +29,12 @@ extension NetworkUpdater {
                 bucket: entry.bucket, gradients: entry.network.parameters.gradients.withMutableScalars { $0.baseAddress! },
                 compression: settings.compression, split: settings.split, scratch: scratch)
             let megabytes = Double(entry.bucket.elements.count * 4) / Double(1 << 20)
+            let name = "\(entry.network.name) bucket \(entry.index)"
+            let now = Timeline.now
+            timeline.record("issue \(name)", from: now, to: now)
             stream.submit(
                 GradientStream.Job(
-                    name: "\(entry.network.name) bucket \(entry.index)",
+                    name: name,
                     detail: "\(entry.bucket.elements.count) elements (\(String(format: "%.2f", megabytes)) MiB as float32), parameters \(entry.bucket.parameters)",
                     run: reduction.run))
         }

@@ -60,6 +60,9 @@ public final class Timeline: @unchecked Sendable {
         return try body()
     }
 
+    /// The spans recorded so far, in the order they ended.
+    var recordedSpans: [Span] { lock.withLock { spans } }
+
     /// Forgets what was recorded so far (a benchmark's warm-up).
     public func clear() {
         lock.withLock { spans.removeAll() }
@@ -75,7 +78,7 @@ public final class Timeline: @unchecked Sendable {
         for track in Track.allCases {
             lines.append(#"{"name":"thread_name","ph":"M","pid":\#(rank),"tid":\#(track.rawValue),"args":{"name":"\#(track.label)"}}"#)
         }
-        for span in lock.withLock({ spans }) {
+        for span in recordedSpans {
             let start = span.start >= origin ? span.start - origin : 0
             let end = Swift.max(span.end >= origin ? span.end - origin : 0, start)
             let detail = span.detail.map { #","args":{"detail":\#(JSONLine.quote($0))}"# } ?? ""
