@@ -11,6 +11,7 @@
 # Environment (defaults in brackets):
 #   SETUPS [toy mnist]  OVERLAPS [true false]  COMPRESSIONS [none bf16]  REPEATS [3]
 #   TOY_ITERS [20]  MNIST_ITERS [3]  WARMUP [2]  EXTRA [] (more `bench step` flags)
+#   MPI_ARGS [] (more mpirun arguments, e.g. "-x NAME=VALUE")
 #   TANDEM_BINARY [.build/release/tandem, built with ./launch setup when missing]
 #
 # Prints one JSON line per (setup, rate, hosts, overlap, compression): the median of
@@ -80,11 +81,11 @@ measure() {
     [ "$overlap" = true ] || flags+=(--no-overlap)
     local line
     if [ "$hosts" = 1 ]; then
-        line=$(mpirun -q -np 2 --bind-to none -x OPENBLAS_NUM_THREADS=1 "$binary" "${flags[@]}")
+        line=$(mpirun -q -np 2 --bind-to none -x OPENBLAS_NUM_THREADS=1 ${MPI_ARGS:-} "$binary" "${flags[@]}")
     else
         line=$(ip netns exec "$h1" mpirun -q -np 2 --host "$first:1,$second:1" --bind-to none -x OPENBLAS_NUM_THREADS=1 \
             --mca plm_rsh_agent "$scratch/enter-host" --mca btl tcp,self \
-            --mca btl_tcp_if_include "$subnet/24" --mca oob_tcp_if_include "$subnet/24" "$binary" "${flags[@]}")
+            --mca btl_tcp_if_include "$subnet/24" --mca oob_tcp_if_include "$subnet/24" ${MPI_ARGS:-} "$binary" "${flags[@]}")
     fi
     line=$(echo "$line" | grep '^{' | tail -1)
     echo "$line" | python3 -c "import json,sys; d=json.loads(sys.stdin.read()); d.update(setup='$setup', hosts=$hosts, rate='$rate', overlap='$overlap'=='true', compression='$compression', round=$round, load=float(open('/proc/loadavg').read().split()[0])); print(json.dumps(d))" | tee -a "$scratch/runs.jsonl" >&2
@@ -116,6 +117,7 @@ for (setup, rate, hosts, overlap, compression), group in groups.items():
         "setup": setup, "rate": rate, "hosts": hosts, "overlap": overlap, "compression": compression,
         "gen_iters_per_s": round(statistics.median(rates), 4), "min": round(min(rates), 4), "max": round(max(rates), 4),
         "exposed_comm_share": round(statistics.median(r["exposed_comm_share"] for r in group), 4),
+        "stream_cpu_share": round(statistics.median(r["stream_cpu_share"] for r in group), 4),
         "rounds": len(group), "load": round(statistics.mean(r["load"] for r in group), 1),
     }))
 PY

@@ -39,6 +39,7 @@ struct StepBenchCommand: ParsableCommand {
         line["peak_rss_mib_rank0"] = result.peakResidentMiB
         line["gemm_gflops_rank0"] = result.gemmGigaflopsPerSecond
         line["exposed_comm_share"] = result.exposedCommunicationShare
+        line["stream_cpu_share"] = result.streamCPUShare
         line["overlap"] = result.communication.overlap
         line["compression"] = result.communication.compression.rawValue
         line["update_split"] = result.communication.split.rawValue

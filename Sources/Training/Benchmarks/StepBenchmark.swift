@@ -28,6 +28,9 @@ public struct StepBenchmark: Sendable {
         /// The share of the timed iterations each rank spent waiting for gradient
         /// communication, averaged over the ranks.
         public let exposedCommunicationShare: Double
+        /// CPU time of each rank's gradient stream thread over the timed iterations, as a
+        /// share of their wall time, averaged over the ranks.
+        public let streamCPUShare: Double
         /// How the gradients were summed.
         public let communication: CommunicationSettings
 
@@ -92,10 +95,12 @@ public struct StepBenchmark: Sendable {
         trainer.updater.timeline.clear()
         GEMMCounter.reset()
         let communicationBefore = trainer.updater.exposedCommunicationSeconds
+        let streamBefore = trainer.updater.stream?.threadCPUSeconds ?? 0
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<iterations { try trainer.trainIteration() }
         let ownSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         let exposed = (trainer.updater.exposedCommunicationSeconds - communicationBefore) / ownSeconds
+        let streamShare = ((trainer.updater.stream?.threadCPUSeconds ?? 0) - streamBefore) / ownSeconds
         try comm.barrier()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         let flops = GEMMCounter.flops
@@ -105,6 +110,7 @@ public struct StepBenchmark: Sendable {
         return Result(
             setup: setup, ranks: comm.size, threads: BLASThreads.count, globalBatch: config.batchSize, criticIterations: config.criticSteps,
             iterations: iterations, seconds: try comm.allreduce(seconds, .max), peakResidentMiB: Double(usage.ru_maxrss) / 1024, gemmFlops: flops,
-            exposedCommunicationShare: try comm.allreduce(exposed, .mean), communication: config.communication)
+            exposedCommunicationShare: try comm.allreduce(exposed, .mean), streamCPUShare: try comm.allreduce(streamShare, .mean),
+            communication: config.communication)
     }
 }

@@ -10,6 +10,7 @@ import MPI
 /// sleeps between tests (`pollInterval`) to leave the core to the computation; while
 /// the main thread waits for the stream, it tests without sleeping, on the core the
 /// waiting thread left free.
+let spinForMeasurement = ProcessInfo.processInfo.environment["TANDEM_STREAM_SPIN"] != nil  // TEMPORARY
 final class GradientStream: @unchecked Sendable {
     /// One reduction: a name for the timeline and the work, run on the stream's thread.
     struct Job: @unchecked Sendable {
@@ -30,6 +31,11 @@ final class GradientStream: @unchecked Sendable {
     private var failure: (any Error)?
     private var mainIsWaiting = false
     private var stopped = false
+    private var cpuSeconds = 0.0
+
+    /// CPU time the stream's thread has used so far (its polling and copying included):
+    /// what it took from the cores the computation runs on.
+    var threadCPUSeconds: Double { condition.withLock { cpuSeconds } }
 
     /// Whether the jobs run on the thread that waits for them (when MPI allows one thread only).
     let onCallingThread: Bool
@@ -82,7 +88,7 @@ final class GradientStream: @unchecked Sendable {
     /// unless the main thread is waiting for the stream.
     func complete(_ request: any CollectiveRequest) throws {
         while try !request.test() {
-            if !condition.withLock({ mainIsWaiting }) { Thread.sleep(forTimeInterval: pollInterval) }
+            if !spinForMeasurement, !condition.withLock({ mainIsWaiting }) { Thread.sleep(forTimeInterval: pollInterval) }
         }
     }
 
@@ -90,7 +96,10 @@ final class GradientStream: @unchecked Sendable {
         while let job = nextJob() {
             do {
                 try run(job)
+                var clock = timespec()
+                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &clock)
                 condition.withLock {
+                    cpuSeconds = Double(clock.tv_sec) + Double(clock.tv_nsec) * 1e-9
                     completed += 1
                     condition.broadcast()
                 }
