@@ -40,7 +40,7 @@ public struct JSONLine {
     }
 
     /// `s` as a JSON string literal, quoted and escaped.
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -18,9 +18,6 @@ public protocol Communicator: AnyObject {
 
     /// Reduces `buffer` elementwise across ranks, leaving the result in `buffer` on every rank.
     func allreduce<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, _ op: ReduceOp) throws
-    /// Starts an allreduce; `buffer` must stay alive and untouched until `wait()` returns.
-    func iallreduce<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, _ op: ReduceOp) throws
-        -> any CollectiveRequest
     /// Copies `buffer` from rank `root` into `buffer` on every other rank.
     func broadcast<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, root: Int) throws
     /// Returns once every rank has called it.
@@ -41,16 +38,39 @@ public protocol Communicator: AnyObject {
     func gather<T: MPIScalar>(_ send: UnsafeBufferPointer<T>, root: Int) throws -> [[T]]
     /// Ends every rank of the job at once with `code`; for failures only one rank sees.
     func abort(code: Int32) -> Never
+
+    /// A communicator over the same ranks whose collectives are ordered apart from this
+    /// one's, so another thread can run its own sequence of collectives (MPI_Comm_dup).
+    /// Every rank must call it.
+    func duplicate() throws -> any Communicator
+    /// Starts a reduce-scatter of `send` (the same count on every rank): rank r's
+    /// `counts[r]` elements of the result, which start at the sum of the counts before
+    /// r, go to `result`. Both buffers must stay alive and untouched until completion.
+    func ireduceScatter<T: MPIScalar>(
+        _ send: UnsafeBufferPointer<T>, into result: UnsafeMutableBufferPointer<T>, counts: [Int], _ op: ReduceOp
+    ) throws -> any CollectiveRequest
+    /// Starts `allgather(inPlace:counts:)`; `buffer` must stay alive and untouched until completion.
+    func iallgather<T: MPIScalar>(inPlace buffer: UnsafeMutableBufferPointer<T>, counts: [Int]) throws -> any CollectiveRequest
+    /// Starts an all-to-all exchange: `send` holds `sendCounts[s]` elements for each rank s
+    /// in rank order (its own included), and `receive` gets `receiveCounts[s]` elements from
+    /// each rank s in rank order. Buffers stay alive and untouched until completion.
+    func ialltoallv<T: MPIScalar>(
+        _ send: UnsafeBufferPointer<T>, sendCounts: [Int], into receive: UnsafeMutableBufferPointer<T>, receiveCounts: [Int]
+    ) throws -> any CollectiveRequest
 }
 
-/// A collective started without blocking.
+/// A collective started without blocking. Non-blocking collectives on one
+/// communicator must be started in the same order on every rank.
 public protocol CollectiveRequest: AnyObject {
-    /// Blocks until the collective is complete and its result is in the buffer.
+    /// Whether the collective has completed (its result is in place), moving it along.
+    func test() throws -> Bool
+    /// Blocks until the collective is complete and its result is in place.
     func wait() throws
 }
 
 /// A request that completed when it was started.
 final class CompletedRequest: CollectiveRequest {
+    func test() throws -> Bool { true }
     func wait() throws {}
 }
 

@@ -13,11 +13,7 @@ public final class LocalCommunicator: Communicator {
 
     public func allreduce<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, _ op: ReduceOp) throws {}
 
-    public func iallreduce<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, _ op: ReduceOp) throws
-        -> any CollectiveRequest
-    {
-        CompletedRequest()
-    }
+    public func duplicate() throws -> any Communicator { LocalCommunicator() }
 
     public func broadcast<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, root: Int) throws {
         try checkRoot(root, call: "broadcast")

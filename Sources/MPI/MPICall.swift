@@ -40,6 +40,7 @@ extension MPIScalarKind {
         case .int32: return tandem_mpi_int32()
         case .int64: return tandem_mpi_int64()
         case .uint8: return tandem_mpi_uint8()
+        case .uint16: return tandem_mpi_uint16()
         }
     }
 }

@@ -12,9 +12,13 @@ public final class MPICommunicator: Communicator {
     /// Elementwise collectives are issued in pieces of at most this many elements.
     let maxCountPerCall: Int
 
-    init(handle: MPI_Comm?, maxCountPerCall: Int = mpiCountLimit) throws {
+    /// Whether this communicator was created here (a duplicate) and is freed with it.
+    private let ownsHandle: Bool
+
+    init(handle: MPI_Comm?, maxCountPerCall: Int = mpiCountLimit, ownsHandle: Bool = false) throws {
         self.handle = handle
         self.maxCountPerCall = maxCountPerCall
+        self.ownsHandle = ownsHandle
         var value: Int32 = 0
         try check(MPI_Comm_rank(handle, &value), "MPI_Comm_rank")
         rank = Int(value)
@@ -36,6 +40,13 @@ public final class MPICommunicator: Communicator {
         hostname = String(decoding: name.prefix(Int(value)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    deinit {
+        var finalized: Int32 = 0
+        MPI_Finalized(&finalized)
+        var handle = handle
+        if ownsHandle && finalized == 0 { MPI_Comm_free(&handle) }
+    }
+
     /// The same communicator, issuing elementwise collectives in pieces of at most
     /// `limit` elements: lets tests exercise the splitting used above 2^31-1 elements.
     public func splittingCollectives(every limit: Int) throws -> MPICommunicator {
@@ -51,22 +62,6 @@ public final class MPICommunicator: Communicator {
                 "MPI_Allreduce")
         }
         if op == .mean { divide(buffer, by: size) }
-    }
-
-    public func iallreduce<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, _ op: ReduceOp) throws
-        -> any CollectiveRequest
-    {
-        var requests: [MPI_Request?] = []
-        for range in chunks(count: buffer.count, limit: maxCountPerCall) {
-            var request: MPI_Request? = tandem_mpi_request_null()
-            try check(
-                MPI_Iallreduce(
-                    tandem_mpi_in_place(), buffer.baseAddress.map { $0 + range.lowerBound },
-                    Int32(range.count), T.mpiKind.datatype, op.mpiOp, handle, &request),
-                "MPI_Iallreduce")
-            requests.append(request)
-        }
-        return MPIRequest(requests: requests, buffer: buffer, meanOver: op == .mean ? size : nil)
     }
 
     public func broadcast<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, root: Int) throws {

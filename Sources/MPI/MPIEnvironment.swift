@@ -6,9 +6,10 @@ import Synchronization
 public enum MPIEnvironment {
     private static let world = Mutex<MPICommunicator?>(nil)
 
-    /// Initializes MPI on first use (MPI_Init_thread, funneled: only the main
-    /// thread calls MPI) and returns the world communicator. Failing MPI calls
-    /// return errors instead of aborting, and MPI is finalized when the process exits.
+    /// Initializes MPI on first use (MPI_Init_thread asking for MPI_THREAD_MULTIPLE, so
+    /// that a gradient stream's thread may run collectives beside the main thread) and
+    /// returns the world communicator. Failing MPI calls return errors instead of
+    /// aborting, and MPI is finalized when the process exits.
     public static func worldCommunicator() throws -> MPICommunicator {
         try world.withLock { world in
             if let world { return world }
@@ -16,7 +17,7 @@ public enum MPIEnvironment {
             try check(MPI_Initialized(&initialized), "MPI_Initialized")
             if initialized == 0 {
                 var provided: Int32 = 0
-                try check(MPI_Init_thread(nil, nil, Int32(MPI_THREAD_FUNNELED), &provided), "MPI_Init_thread")
+                try check(MPI_Init_thread(nil, nil, Int32(MPI_THREAD_MULTIPLE), &provided), "MPI_Init_thread")
                 atexit { MPIEnvironment.finalize() }
             }
             let comm = tandem_mpi_comm_world()
@@ -25,6 +26,17 @@ public enum MPIEnvironment {
             world = created
             return created
         }
+    }
+
+    /// Whether MPI lets several threads call it at once (MPI_THREAD_MULTIPLE was provided);
+    /// false before MPI is initialized.
+    public static var allowsConcurrentThreads: Bool {
+        var initialized: Int32 = 0
+        MPI_Initialized(&initialized)
+        guard initialized != 0 else { return false }
+        var provided: Int32 = 0
+        MPI_Query_thread(&provided)
+        return provided == Int32(MPI_THREAD_MULTIPLE)
     }
 
     /// Finalizes MPI if it was initialized and not yet finalized. Runs at exit on its own;

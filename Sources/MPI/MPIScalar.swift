@@ -1,9 +1,10 @@
 /// The element types the collectives move: each maps to one MPI datatype.
 public enum MPIScalarKind: Sendable {
-    case float32, float64, int32, int64, uint8
+    case float32, float64, int32, int64, uint8, uint16
 }
 
-/// An element type the collectives accept (Float, Double, Int32, Int64, UInt8).
+/// An element type the collectives accept (Float, Double, Int32, Int64, UInt8, and
+/// UInt16 for 16-bit floating-point bit patterns on the wire).
 public protocol MPIScalar: Numeric, Comparable, Sendable {
     static var mpiKind: MPIScalarKind { get }
     /// `x` divided by `count`; the mean reduction is a sum followed by this.
@@ -34,6 +35,11 @@ extension Int64: MPIScalar {
 extension UInt8: MPIScalar {
     public static var mpiKind: MPIScalarKind { .uint8 }
     public static func dividing(_ x: UInt8, by count: Int) -> UInt8 { x / UInt8(count) }
+}
+
+extension UInt16: MPIScalar {
+    public static var mpiKind: MPIScalarKind { .uint16 }
+    public static func dividing(_ x: UInt16, by count: Int) -> UInt16 { x / UInt16(count) }
 }
 
 /// A reduction applied elementwise across ranks.

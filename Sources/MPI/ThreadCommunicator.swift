@@ -34,13 +34,9 @@ public final class ThreadCommunicator: Communicator, @unchecked Sendable {
         try group.arrive(call: "allreduce")
     }
 
-    public func iallreduce<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, _ op: ReduceOp) throws
-        -> any CollectiveRequest
-    {
-        // Completing at the start is a valid non-blocking collective, and keeps the
-        // group free of ordering constraints on wait().
-        try allreduce(buffer, op)
-        return CompletedRequest()
+    /// The same ranks in a new group of their own (its failures follow this group's).
+    public func duplicate() throws -> any Communicator {
+        try group.duplicate(rank: rank).communicator(rank: rank)
     }
 
     public func broadcast<T: MPIScalar>(_ buffer: UnsafeMutableBufferPointer<T>, root: Int) throws {

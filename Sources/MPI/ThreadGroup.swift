@@ -16,6 +16,8 @@ public final class ThreadGroup: @unchecked Sendable {
     /// Where allreduce results are assembled before each rank copies them out.
     private(set) var scratch = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
     private var scratchBytes = 64
+    /// Groups made by `duplicate`: a failure here fails them too, so no thread waits in one forever.
+    private var children: [ThreadGroup] = []
 
     public init(size: Int) {
         precondition(size >= 1, "a thread group needs at least one rank")
@@ -65,12 +67,29 @@ public final class ThreadGroup: @unchecked Sendable {
         return try outcomes.results()
     }
 
-    /// Marks `rank` as failed and wakes every rank waiting in a collective.
+    /// Marks `rank` as failed and wakes every rank waiting in a collective, here and in
+    /// every duplicate of this group.
     func fail(rank: Int) {
         condition.lock()
         if failedRank == nil { failedRank = rank }
+        let children = children
         condition.broadcast()
         condition.unlock()
+        children.forEach { $0.fail(rank: rank) }
+    }
+
+    /// A new group of the same ranks, made collectively: rank 0 creates it and every
+    /// rank picks it up between two arrivals.
+    func duplicate(rank: Int) throws -> ThreadGroup {
+        if rank == 0 {
+            condition.lock()
+            children.append(ThreadGroup(size: size))
+            condition.unlock()
+        }
+        try arrive(call: "duplicate")
+        let child = condition.withLock { children[children.count - 1] }
+        try arrive(call: "duplicate")
+        return child
     }
 
     /// Blocks until all ranks arrive; throws if a rank of the group has failed.

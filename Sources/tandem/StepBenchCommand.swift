@@ -12,8 +12,10 @@ struct StepBenchCommand: ParsableCommand {
         discussion: """
             With --config (and/or configuration flags such as --method sw --batch-size 64), image datasets \
             named without --data (mnist, cifar10, folder) are replaced by random images of the same shape held \
-            in memory; the output's "data" says which. Prints one JSON object: iterations per second, and the \
-            shares of time rank 0 spent in the gradient collectives and in the losses' gathers and sums.
+            in memory; the output's "data" says which. Train flags after --setup are added to the setup's \
+            (e.g. --no-overlap --grad-compression bf16 --bucket-mb 2 --timeline step.json). Prints one JSON \
+            object: iterations per second, the share of time the ranks waited for gradient sums, the gradient \
+            stream's CPU share, and the share rank 0 spent in the losses' gathers and sums.
             """)
 
     @Option(help: "toy, mnist, dcgan64 or resnet (default toy, unless --config or configuration flags are given).")
@@ -23,18 +25,19 @@ struct StepBenchCommand: ParsableCommand {
     @Option(help: "Timed iterations.") var iters = 20
     @Option(help: "Untimed iterations first.") var warmup = 3
     @OptionGroup var ranks: RankOptions
-    @Argument(parsing: .allUnrecognized, help: "Configuration flags, as tandem train takes them (e.g. --set sw.scope=rank).")
+    @Argument(parsing: .allUnrecognized, help: "Configuration flags, as tandem train takes them (e.g. --set sw.scope=rank, --no-overlap).")
     var settings: [String] = []
 
     func validate() throws {
         guard iters >= 1, warmup >= 0 else { throw ValidationError("--iters must be at least 1 and --warmup non-negative") }
-        if setup != nil && (config != nil || !settings.isEmpty) {
-            throw ValidationError("--setup times a built-in setup; it does not take --config or configuration flags")
+        if setup != nil && config != nil {
+            throw ValidationError("--setup times a built-in setup; it does not take --config")
         }
     }
 
     func run() throws {
-        let source: StepBenchmark.Source = config == nil && settings.isEmpty ? .setup(setup ?? .toy) : .configuration(file: config, flags: settings)
+        let source: StepBenchmark.Source =
+            if let setup { .setup(setup, flags: settings) } else if config == nil && settings.isEmpty { .setup(.toy) } else { .configuration(file: config, flags: settings) }
         let bench = StepBenchmark(source: source, iterations: iters, warmup: warmup)
         let results = try ranks.run { comm in (try bench.run(on: comm), comm.rank) }
         guard let (result, rank) = results.first, rank == 0 else { return }
@@ -52,7 +55,12 @@ struct StepBenchCommand: ParsableCommand {
         line["critic_samples_per_s"] = result.criticSamplesPerSecond
         line["peak_rss_mib_rank0"] = result.peakResidentMiB
         line["gemm_gflops_rank0"] = result.gemmGigaflopsPerSecond
-        line["allreduce_share_rank0"] = result.allreduceSeconds / result.seconds
+        line["exposed_comm_share"] = result.exposedCommunicationShare
+        line["stream_cpu_share"] = result.streamCPUShare
+        line["overlap"] = result.communication.overlap
+        line["compression"] = result.communication.compression.rawValue
+        line["update_split"] = result.communication.split.rawValue
+        line["bucket_mb"] = Double(result.communication.bucketBytes) / 1_048_576
         line["loss_collectives_share_rank0"] = result.lossCollectiveSeconds / result.seconds
         line["cpu_s_per_iter_rank0"] = result.cpuSeconds / Double(result.iterations)
         print(line.text)

@@ -41,7 +41,9 @@ struct TrainCommand: ParsableCommand {
         StopSignal.install()
         _ = try ranks.run { comm in
             let trainer = try comm.agree { try Trainer(config: configuration, comm: comm, options: options) }
-            return try trainer.run().steps
+            let steps = try trainer.run().steps
+            try trainer.writeTimeline()
+            return steps
         }
     }
 }

@@ -2,11 +2,13 @@ import Foundation
 import XCTest
 
 /// Two "hosts" on one machine: Linux network namespaces joined by a veth link, each
-/// with its own address, and OpenMPI's rsh agent replaced by a script that enters the
-/// other namespace instead of ssh. A run over TCP between them through
-/// `./launch --hosts` must end with the parameters of the same run on one host.
+/// with its own address, the link shaped to 200 Mbit/s each way with `tc tbf`, and
+/// OpenMPI's rsh agent replaced by a script that enters the other namespace instead of
+/// ssh. A run over TCP between them through `./launch --hosts`, its gradient buckets
+/// summed while the backward pass runs, must end with the parameters of the same run
+/// on one host.
 final class MultiHostTests: XCTestCase {
-    func testARunAcrossTwoNetworkNamespacesOverTCPEqualsTheSingleHostRun() throws {
+    func testARunAcrossTwoNetworkNamespacesOverAShapedTCPLinkEqualsTheSingleHostRun() throws {
         let runs = try TrainingRuns("multihost")
         defer { runs.remove() }
         let id = getpid() % 10_000
@@ -28,6 +30,8 @@ final class MultiHostTests: XCTestCase {
             ["ip", "-n", h2, "addr", "add", "\(second)/24", "dev", "vb\(id)"],
             ["ip", "-n", h1, "link", "set", "lo", "up"], ["ip", "-n", h2, "link", "set", "lo", "up"],
             ["ip", "-n", h1, "link", "set", "va\(id)", "up"], ["ip", "-n", h2, "link", "set", "vb\(id)", "up"],
+            ["tc", "-n", h1, "qdisc", "add", "dev", "va\(id)", "root", "tbf", "rate", "200mbit", "burst", "256kb", "latency", "50ms"],
+            ["tc", "-n", h2, "qdisc", "add", "dev", "vb\(id)", "root", "tbf", "rate", "200mbit", "burst", "256kb", "latency", "50ms"],
         ]
         for command in setup {
             let output = try runProcess(command)
@@ -47,7 +51,8 @@ final class MultiHostTests: XCTestCase {
             """.write(to: agent, atomically: true, encoding: .utf8)
         chmod(agent.path, 0o755)
 
-        let arguments = ["--steps", "20", "--batch-size", "64", "--width", "64", "--log-every", "10"]
+        // Buckets of 16 KiB: several per network, issued during the backward pass.
+        let arguments = ["--steps", "20", "--batch-size", "64", "--width", "64", "--log-every", "10", "--bucket-mb", "0.015625"]
         let local = try runs.train("local", ranks: 2, arguments)
         let remote = runs.directory("two-hosts")
         let mpiArguments = "--mca plm_rsh_agent \(agent.path) --mca btl tcp,self --mca btl_tcp_if_include \(subnet)/24 --mca oob_tcp_if_include \(subnet)/24"

@@ -27,6 +27,10 @@ struct BackwardPass {
     let targets: [Tensor]?
     let createGraph: Bool
     let retainGraph: Bool
+    /// When set, the targets' gradients go to the sink's destinations instead of being returned.
+    var sink: GradientSink?
+    private var gradientTable: [ObjectIdentifier: Tensor] = [:]
+    private var owned = Set<ObjectIdentifier>()
 
     init(root: Tensor, seed: Tensor?, targets: [Tensor]?, createGraph: Bool, retainGraph: Bool) {
         self.root = root
@@ -39,7 +43,8 @@ struct BackwardPass {
     mutating func run() -> [Tensor] {
         let targetIDs = Set((targets ?? []).map(ObjectIdentifier.init))
         guard root.requiresGrad else {
-            return (targets ?? []).map { Tensor.zeros($0.shape) }
+            if let sink { _ = SinkState(sink: sink, order: [], root: root, seed: nil) }
+            return sink != nil ? [] : (targets ?? []).map { Tensor.zeros($0.shape) }
         }
         let seedGradient: Tensor
         if let seed {
@@ -49,42 +54,53 @@ struct BackwardPass {
             precondition(root.count == 1, "backward: the loss must have one element to seed it implicitly, shape is \(root.shape)")
             seedGradient = Tensor.ones(root.shape)
         }
-
         let order = topologicalOrder()
+        var sinkState = sink.map { SinkState(sink: $0, order: order, root: root, seed: seedGradient) }
         let needed = neededTensors(order, targetIDs: targetIDs)
-
-        var gradientTable: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seedGradient]
-        var owned = Set<ObjectIdentifier>()
+        gradientTable = [ObjectIdentifier(root): seedGradient]
         var results: [ObjectIdentifier: Tensor] = [:]
 
         GradMode.with(enabled: createGraph) {
             for tensor in order.reversed() {
                 let id = ObjectIdentifier(tensor)
-                guard let gradient = gradientTable.removeValue(forKey: id) else { continue }
-                if targetIDs.contains(id) { results[id] = gradient }
+                let gradient = gradientTable.removeValue(forKey: id)
                 guard let node = tensor.gradFn else {
-                    if targets == nil { accumulateIntoLeaf(tensor, gradient) }
+                    if let gradient, targetIDs.contains(id) { results[id] = gradient }
+                    if let gradient, targets == nil { accumulateIntoLeaf(tensor, gradient) }
                     continue
                 }
-                if targets != nil && !needed.contains(id) { continue }
-                guard let rule = node.rule else {
-                    fatalError(
-                        "backward: the graph through '\(node.op)' was already freed by an earlier backward; pass retainGraph: true to walk it twice")
-                }
-                let needs = node.inputs.map { $0.requiresGrad && (targets == nil || needed.contains(ObjectIdentifier($0))) }
-                let inputGradients = rule(BackwardContext(gradient: gradient, output: tensor, inputs: node.inputs, needs: needs))
-                precondition(inputGradients.count == node.inputs.count, "backward of '\(node.op)' returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
-                for (input, inputGradient) in zip(node.inputs, inputGradients) {
-                    guard let inputGradient, input.requiresGrad else { continue }
-                    precondition(
-                        inputGradient.shape == input.shape,
-                        "backward of '\(node.op)': gradient shape \(inputGradient.shape) differs from input shape \(input.shape)")
-                    accumulate(inputGradient, into: &gradientTable, for: ObjectIdentifier(input), owned: &owned)
-                }
-                if !retainGraph { node.release() }
+                if let gradient, targetIDs.contains(id) { results[id] = gradient }
+                let processed = gradient != nil && (targets == nil || needed.contains(id))
+                if processed, let gradient { propagate(gradient, through: node, output: tensor, needed: needed, sink: &sinkState) }
+                sinkState?.visited(node)
+                if processed, !retainGraph { node.release() }
             }
         }
+        if sink != nil { return [] }
         return (targets ?? []).map { results[ObjectIdentifier($0)] ?? Tensor.zeros($0.shape) }
+    }
+
+    /// Runs `node`'s backward rule and hands each input its share of `gradient`.
+    private mutating func propagate(_ gradient: Tensor, through node: Node, output: Tensor, needed: Set<ObjectIdentifier>, sink: inout SinkState?) {
+        guard let rule = node.rule else {
+            fatalError(
+                "backward: the graph through '\(node.op)' was already freed by an earlier backward; pass retainGraph: true to walk it twice")
+        }
+        let needs = node.inputs.map { $0.requiresGrad && (targets == nil || needed.contains(ObjectIdentifier($0))) }
+        let inputGradients = rule(BackwardContext(gradient: gradient, output: output, inputs: node.inputs, needs: needs))
+        precondition(inputGradients.count == node.inputs.count, "backward of '\(node.op)' returned \(inputGradients.count) gradients for \(node.inputs.count) inputs")
+        for (input, inputGradient) in zip(node.inputs, inputGradients) {
+            guard let inputGradient, input.requiresGrad else { continue }
+            precondition(
+                inputGradient.shape == input.shape,
+                "backward of '\(node.op)': gradient shape \(inputGradient.shape) differs from input shape \(input.shape)")
+            let inputID = ObjectIdentifier(input)
+            if sink?.isTarget(inputID) == true {
+                sink?.add(inputGradient, to: inputID)
+            } else {
+                accumulate(inputGradient, for: inputID)
+            }
+        }
     }
 
     /// Every tensor below `root` that requires gradients, inputs before the ops that use them.
@@ -122,20 +138,17 @@ struct BackwardPass {
     }
 
     /// Sums gradient contributions; adds in place only into buffers this pass created.
-    private func accumulate(
-        _ gradient: Tensor, into table: inout [ObjectIdentifier: Tensor], for id: ObjectIdentifier,
-        owned: inout Set<ObjectIdentifier>
-    ) {
-        guard let existing = table[id] else {
-            table[id] = gradient
+    private mutating func accumulate(_ gradient: Tensor, for id: ObjectIdentifier) {
+        guard let existing = gradientTable[id] else {
+            gradientTable[id] = gradient
             return
         }
         if createGraph {
-            table[id] = existing + gradient
+            gradientTable[id] = existing + gradient
         } else if owned.contains(id) {
             Kernels.addInPlace(existing.pointer, gradient.pointer, existing.count)
         } else {
-            table[id] = existing + gradient
+            gradientTable[id] = existing + gradient
             owned.insert(id)
         }
     }

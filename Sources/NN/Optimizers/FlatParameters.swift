@@ -11,8 +11,12 @@ public final class FlatParameters {
     public let named: NamedTensors
     /// Every parameter's values end to end.
     public let values: Tensor
-    /// Every parameter's gradient end to end (what `setGradients` last stored).
+    /// Every parameter's gradient end to end (what `setGradients` or a backward pass
+    /// into `gradientViews` last stored).
     public let gradients: Tensor
+    /// Views of `gradients` in each parameter's shape: a backward pass writes the
+    /// gradients here directly (`GradientSink`).
+    public let gradientViews: [Tensor]
 
     public init(_ parameters: NamedTensors) {
         layout = FlatLayout(parameters)
@@ -22,6 +26,8 @@ public final class FlatParameters {
         for (index, parameter) in parameters.enumerated() {
             parameter.tensor.relocate(into: values, at: layout.offsets[index])
         }
+        let (gradients, layout) = (gradients, layout)
+        gradientViews = layout.shapes.indices.map { gradients.view(offset: layout.offsets[$0], shape: layout.shapes[$0]) }
     }
 
     /// Copies one gradient per parameter (nil: the parameter got none, so zeros) into `gradients`.

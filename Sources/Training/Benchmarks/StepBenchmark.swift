@@ -17,7 +17,8 @@ public struct StepBenchmark: Sendable {
 
     /// What is timed: a built-in setup, or a configuration file and flags.
     public enum Source: Sendable {
-        case setup(Setup)
+        /// A setup, with train flags added to its own (e.g. --no-overlap --grad-compression bf16).
+        case setup(Setup, flags: [String] = [])
         case configuration(file: String?, flags: [String])
     }
 
@@ -36,8 +37,14 @@ public struct StepBenchmark: Sendable {
         public let seconds: Double
         public let peakResidentMiB: Double
         public let gemmFlops: Int
-        /// Seconds rank 0 spent in the networks' gradient collectives during the timed iterations.
-        public let allreduceSeconds: Double
+        /// The share of the timed iterations each rank spent waiting for gradient
+        /// communication, averaged over the ranks.
+        public let exposedCommunicationShare: Double
+        /// CPU time of each rank's gradient stream thread over the timed iterations, as a
+        /// share of their wall time, averaged over the ranks.
+        public let streamCPUShare: Double
+        /// How the gradients were summed.
+        public let communication: CommunicationSettings
         /// Seconds rank 0 spent in the losses' collectives (gathers and sums, forward and backward).
         public let lossCollectiveSeconds: Double
         /// CPU seconds (user and system) rank 0 used during the timed iterations: less
@@ -61,7 +68,7 @@ public struct StepBenchmark: Sendable {
     }
 
     public init(setup: Setup, iterations: Int, warmup: Int) {
-        self.init(source: .setup(setup), iterations: iterations, warmup: warmup)
+        self.init(source: .setup(setup, flags: []), iterations: iterations, warmup: warmup)
     }
 
     /// The configuration to time and, for image data without a path, the in-memory random
@@ -71,8 +78,8 @@ public struct StepBenchmark: Sendable {
         // The benchmark runs iterations itself, without the training loop's watchdog beats.
         let common = ["--run-dir", runDirectory.path, "--steps", String(warmup + iterations), "--log-every", "1000000", "--watchdog-timeout", "0"]
         switch source {
-        case .setup(let setup):
-            try values.apply(flags: common + setup.flags)
+        case .setup(let setup, let flags):
+            try values.apply(flags: common + setup.flags + flags)
         case .configuration(let file, let flags):
             if let file { try values.merge(yamlFile: file) }
             try values.apply(flags: flags + common)
@@ -110,21 +117,28 @@ public struct StepBenchmark: Sendable {
         }
         for _ in 0..<warmup { try trainer.trainIteration() }
         try comm.barrier()
+        trainer.updater.timeline.clear()
         GEMMCounter.reset()
-        let (gradientsBefore, lossesBefore, cpuBefore) = (trainer.communicationSeconds, trainer.collectives.clock.seconds, Self.cpuSeconds())
+        let (lossesBefore, cpuBefore) = (trainer.collectives.clock.seconds, Self.cpuSeconds())
+        let (communicationBefore, streamBefore) = (trainer.updater.exposedCommunicationSeconds, trainer.updater.stream?.threadCPUSeconds ?? 0)
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<iterations { try trainer.trainIteration() }
+        let ownSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        let exposed = (trainer.updater.exposedCommunicationSeconds - communicationBefore) / ownSeconds
+        let streamShare = ((trainer.updater.stream?.threadCPUSeconds ?? 0) - streamBefore) / ownSeconds
         try comm.barrier()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         let (flops, cpu) = (GEMMCounter.flops, Self.cpuSeconds() - cpuBefore)
+        try trainer.writeTimeline()
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Result(
             name: name(config), method: config.method.rawValue, data: data(config, images), ranks: comm.size, threads: BLASThreads.count,
             globalBatch: config.batchSize, criticIterations: trainer.method.phases(at: 0).filter { $0.name == "critic" }.reduce(0) { $0 + $1.repeats },
             iterations: iterations, seconds: try comm.allreduce(seconds, .max),
-            peakResidentMiB: Double(usage.ru_maxrss) / 1024, gemmFlops: flops, allreduceSeconds: trainer.communicationSeconds - gradientsBefore,
-            lossCollectiveSeconds: trainer.collectives.clock.seconds - lossesBefore, cpuSeconds: cpu)
+            peakResidentMiB: Double(usage.ru_maxrss) / 1024, gemmFlops: flops,
+            exposedCommunicationShare: try comm.allreduce(exposed, .mean), streamCPUShare: try comm.allreduce(streamShare, .mean),
+            communication: config.communication, lossCollectiveSeconds: trainer.collectives.clock.seconds - lossesBefore, cpuSeconds: cpu)
     }
 
     /// User and system CPU seconds of this process so far.
@@ -136,7 +150,7 @@ public struct StepBenchmark: Sendable {
     }
 
     private func name(_ config: TrainingConfiguration) -> String {
-        if case .setup(let setup) = source { return setup.rawValue }
+        if case .setup(let setup, _) = source { return setup.rawValue }
         return config.name
     }
 
@@ -163,9 +177,4 @@ extension StepBenchmark.Setup {
             ]
         }
     }
-}
-
-extension Trainer {
-    /// Seconds this rank has spent in the networks' gradient collectives.
-    var communicationSeconds: Double { method.networks.reduce(0) { $0 + $1.synchronizer.communicationSeconds } }
 }

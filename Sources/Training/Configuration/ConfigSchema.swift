@@ -76,9 +76,14 @@ public enum ConfigSchema {
         key("log.checkpoint_every", "checkpoint-every", .int, .int(500), "Write a checkpoint every k steps (0: only at the end)."),
         key("log.keep_checkpoints", "keep-checkpoints", .int, .int(0), "Keep only the newest k checkpoints (0: keep all)."),
         key("log.eval_every", "eval-every", .int, .int(0), "Evaluate the generator (its EMA when kept) every k steps and at the end (0: never)."),
+        key("log.timeline", "timeline", .optional(.string), .null, "Write a Chrome trace of the run to this file at its end (open it in Perfetto or chrome://tracing): per rank a compute track (forward, backward, waiting, optimizer) and a gradient-stream track (each bucket's reduction)."),
 
         key("run.skip_nonfinite", "skip-nonfinite", .int, .int(0), "Skip up to this many updates whose summed gradient is NaN or infinite (agreed by all ranks) before stopping."),
         key("run.watchdog_timeout", "watchdog-timeout", .float, .float(600), "Seconds without progress after which a rank ends the job, naming itself and any stopped rank (0: never)."),
+        key("run.overlap", "overlap", .bool, .bool(true), "Sum each bucket of gradients across ranks as soon as the backward pass has finished it, while the pass goes on (--no-overlap: the same buckets after the pass; both end with the same parameters)."),
+        key("run.bucket_mb", "bucket-mb", .float, .float(1), "Gradient bucket size in MiB of float32 (the first bucket, the last layers' gradients, is a quarter of it)."),
+        key("run.grad_compression", "grad-compression", .choice(of: GradientCompression.self), .string("none"), "Gradients on the wire: none (float32), fp16 or bf16 (16 bits each, summed in float32 on arrival)."),
+        key("run.update_split", "update-split", .choice(of: UpdateSplit.self), .string("replicated"), "replicated: each bucket is allreduced and every rank runs the whole optimizer; sharded: each bucket is reduce-scattered, each rank updates its share and the new parameters are allgathered (ZeRO-1)."),
 
         key("eval.samples", "eval-samples", .int, .int(2000), "Generated samples per evaluation (and at most this many real ones)."),
         key("eval.classifier", "classifier", .optional(.string), .null, "Feature classifier (.safetensors from tandem classifier train) for FD and KID on images."),

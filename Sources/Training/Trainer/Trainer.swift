@@ -63,7 +63,9 @@ public final class Trainer {
             let setup = MethodSetup(config: config, sampleShape: dataset.sampleShape, comm: comm, dataset: dataset)
             return try build?(setup) ?? config.method.make(setup)
         }
-        updater = NetworkUpdater(comm: comm, skipLimit: config.skipNonFinite, debugChecks: options.debugChecks, say: say)
+        updater = try NetworkUpdater(
+            comm: comm, settings: config.communication, timeline: config.timeline == nil ? .disabled : try Timeline.recording(comm: comm),
+            skipLimit: config.skipNonFinite, debugChecks: options.debugChecks, say: say)
         evaluator = config.evalEvery > 0
             ? try comm.agree { try Evaluator(comm: comm, dataset: dataset, settings: config.evaluation) }
             : nil
@@ -95,14 +97,15 @@ public final class Trainer {
     /// end-of-iteration work. Logged values of applied updates go to the metrics window.
     func trainIteration() throws {
         watchdog.beat(step: step)
+        let start = Timeline.now
+        defer { updater.timeline.record("iteration \(step)", from: start) }
         for phase in method.phases(at: step) {
             for _ in 0..<phase.repeats {
                 let phaseStep = phaseSteps[phase.name, default: 0]
                 let context = StepContext(
                     phase: phase.name, phaseStep: phaseStep, iteration: step, seed: config.seed, globalBatch: config.batchSize,
                     collectives: collectives, data: realData)
-                let loss = try phase.loss(context)
-                if try updater.update(phase.networks, from: loss.total, step: step) { window.add(loss.logged) }
+                if let loss = try updater.run(phase, context: context, step: step) { window.add(loss.logged) }
                 phaseSteps[phase.name] = phaseStep + 1
             }
         }
