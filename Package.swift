@@ -22,10 +22,12 @@ let package = Package(
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Debian's libdnnl-dev ships no pkg-config file; the module map names the libraries.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
         // Bottom to top: arrows point down only.
         .target(name: "MPI", dependencies: ["CMPI"]),
-        .target(name: "Autograd", dependencies: ["CBLAS"], swiftSettings: numericSettings),
+        .target(name: "Autograd", dependencies: ["CBLAS", "CDNNL"], swiftSettings: numericSettings),
         .target(name: "NN", dependencies: ["Autograd"], swiftSettings: numericSettings),
         .target(name: "GAN", dependencies: ["NN", "Autograd"], swiftSettings: numericSettings),
         .target(name: "Data", dependencies: ["Autograd", "CZlib"], swiftSettings: numericSettings),

@@ -12,13 +12,18 @@ struct StepBenchCommand: ParsableCommand {
     @Option(help: "toy or mnist.") var setup: StepBenchmark.Setup = .toy
     @Option(help: "Timed generator iterations.") var iters = 20
     @Option(help: "Untimed generator iterations first.") var warmup = 3
+    @Option(help: "float32 or bf16: the precision products and convolutions take their inputs in.") var precision: Precision = .float32
     @OptionGroup var ranks: RankOptions
 
     func validate() throws {
         guard iters >= 1, warmup >= 0 else { throw ValidationError("--iters must be at least 1 and --warmup non-negative") }
+        if let reason = precision.unsupportedReason(cpuFlags: Precision.availableCPUFlags()) {
+            throw ValidationError("--precision \(reason)")
+        }
     }
 
     func run() throws {
+        Precision.use(precision)
         let bench = StepBenchmark(setup: setup, iterations: iters, warmup: warmup)
         let results = try ranks.run { comm in (try bench.run(on: comm), comm.rank) }
         guard let (result, rank) = results.first, rank == 0 else { return }
@@ -27,6 +32,7 @@ struct StepBenchCommand: ParsableCommand {
         line["setup"] = result.setup.rawValue
         line["ranks"] = result.ranks
         line["threads"] = result.threads
+        line["precision"] = precision.rawValue
         line["global_batch"] = result.globalBatch
         line["critic_iters"] = result.criticIterations
         line["iters"] = result.iterations

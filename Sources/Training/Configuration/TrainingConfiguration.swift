@@ -1,3 +1,4 @@
+import Autograd
 import GAN
 
 /// A checked, typed view of the configuration: every value `tandem train` uses.
@@ -44,6 +45,7 @@ public struct TrainingConfiguration: Sendable {
     public let steps: Int
     public let batchSize: Int
     public let criticSteps: Int
+    public let precision: Precision
     public let ema: EMASettings?
     public let generatorOptimizer: OptimizerSettings
     public let criticOptimizer: OptimizerSettings
@@ -89,6 +91,8 @@ public struct TrainingConfiguration: Sendable {
         steps = try reader.int("train.steps", atLeast: 1)
         batchSize = try reader.int("train.batch_size", atLeast: 1)
         criticSteps = try reader.int("train.n_critic", atLeast: 1)
+        guard let precision = Precision(rawValue: try reader.string("train.precision")) else { throw reader.invalid("train.precision", "expected float32 or bf16") }
+        self.precision = precision
         if let decay = try reader.optionalFloat("train.ema_decay") {
             guard decay >= 0 && decay < 1 else { throw reader.invalid("train.ema_decay", "must be in [0, 1), got \(decay)") }
             ema = .decay(decay)

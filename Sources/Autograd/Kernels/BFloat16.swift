@@ -1,0 +1,34 @@
+/// Rounding to bfloat16 (8 significant bits, float32's exponent range), to nearest with
+/// ties to even, kept in float32 storage: a bf16 value is a float32 whose low 16 bits
+/// are zero. The product of two such values is exact in float32, so sgemm over rounded
+/// inputs is a bf16 product with float32 accumulation.
+enum BFloat16 {
+    /// `x` rounded to the nearest bfloat16 (NaN stays NaN, overflow goes to infinity).
+    @inline(__always)
+    static func round(_ x: Float) -> Float {
+        let bits = x.bitPattern
+        guard !x.isNaN else { return Float(bitPattern: (bits | 0x0040_0000) & 0xFFFF_0000) }
+        return Float(bitPattern: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000)
+    }
+
+    /// A copy of `x` with every value rounded to bfloat16.
+    static func rounded(_ x: Tensor) -> Tensor {
+        let result = Tensor(uninitializedShape: x.shape)
+        let source = x.pointer, destination = result.pointer
+        typealias Bits = SIMD16<UInt32>
+        var i = 0
+        while i + Bits.scalarCount <= x.count {
+            let bits = UnsafeRawPointer(source + i).loadUnaligned(as: Bits.self)
+            let rounded = (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) & 0xFFFF_0000
+            let quietNaN = (bits | 0x0040_0000) & 0xFFFF_0000
+            let isNaN = (bits & 0x7FFF_FFFF) .> 0x7F80_0000
+            UnsafeMutableRawPointer(destination + i).storeBytes(of: rounded.replacing(with: quietNaN, where: isNaN), as: Bits.self)
+            i += Bits.scalarCount
+        }
+        while i < x.count {
+            destination[i] = round(source[i])
+            i += 1
+        }
+        return result
+    }
+}
