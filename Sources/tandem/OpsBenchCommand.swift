@@ -85,13 +85,13 @@ struct OpsBenchCommand: ParsableCommand {
         line["threads"] = BLASThreads.count
         line["gflop"] = Double(timing.flops) / 1e9
         line["onednn_impl"] = timing.oneDNNImplementation ?? "none"
-        line["onednn_gflops"] = timing.gigaflopsPerSecond(.oneDNN) ?? 0
-        line["im2col_gflops"] = timing.gigaflopsPerSecond(.im2col) ?? 0
+        for (variant, _) in timing.seconds.sorted(by: { $0.key.name < $1.key.name }) {
+            line[variant.name + "_gflops"] = timing.gigaflopsPerSecond(variant) ?? 0
+        }
         line["route"] = timing.selected.rawValue
-        let selected = timing.gigaflopsPerSecond(timing.selected) ?? 0
-        line["gflops"] = selected
+        line["gflops"] = timing.selectedGigaflopsPerSecond
         line["sgemm_peak_gflops"] = peak
-        line["fraction_of_peak"] = selected / peak
+        line["fraction_of_peak"] = timing.selectedGigaflopsPerSecond / peak
         return line
     }
 

@@ -13,10 +13,14 @@ struct StepBenchCommand: ParsableCommand {
     @Option(help: "Timed generator iterations.") var iters = 20
     @Option(help: "Untimed generator iterations first.") var warmup = 3
     @Option(help: "float32 or bf16: the precision products and convolutions take their inputs in.") var precision: Precision = .float32
+    @Option(help: "Convolution kernels: auto (each primitive on its faster route), onednn or im2col.") var convRoute = "auto"
     @OptionGroup var ranks: RankOptions
 
     func validate() throws {
         guard iters >= 1, warmup >= 0 else { throw ValidationError("--iters must be at least 1 and --warmup non-negative") }
+        guard convRoute == "auto" || ConvolutionRoute(rawValue: convRoute) != nil else {
+            throw ValidationError("--conv-route: expected auto, onednn or im2col, got '\(convRoute)'")
+        }
         if let reason = precision.unsupportedReason(cpuFlags: Precision.availableCPUFlags()) {
             throw ValidationError("--precision \(reason)")
         }
@@ -24,6 +28,7 @@ struct StepBenchCommand: ParsableCommand {
 
     func run() throws {
         Precision.use(precision)
+        ConvolutionRoute.forced = ConvolutionRoute(rawValue: convRoute)
         let bench = StepBenchmark(setup: setup, iterations: iters, warmup: warmup)
         let results = try ranks.run { comm in (try bench.run(on: comm), comm.rank) }
         guard let (result, rank) = results.first, rank == 0 else { return }
@@ -33,6 +38,7 @@ struct StepBenchCommand: ParsableCommand {
         line["ranks"] = result.ranks
         line["threads"] = result.threads
         line["precision"] = precision.rawValue
+        line["conv_route"] = convRoute
         line["global_batch"] = result.globalBatch
         line["critic_iters"] = result.criticIterations
         line["iters"] = result.iterations

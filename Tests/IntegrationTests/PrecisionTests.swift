@@ -27,12 +27,12 @@ final class PrecisionTests: XCTestCase {
         XCTAssertTrue(bench.stderr.contains("--precision bf16 needs a CPU with the avx512_bf16 instructions"), bench.stderr)
     }
 
-    /// The same 24 steps of a small DCGAN (WGAN-GP) on synthetic digits in float32 and in bf16.
-    /// bf16 rounds every product's inputs (2⁻⁹ relative), so the runs part slowly: measured on
-    /// this machine, the bf16 parameters end 0.5–2% of the float32 run's distance travelled
-    /// (steps 8 to 24) away from it. A bf16 path that rounded nothing ends at exactly 0, one
-    /// that mixed up a layout or dropped terms ends at O(1) of that distance; the bounds are
-    /// 1e-4 and 0.25.
+    /// The same 24 steps of a small DCGAN (WGAN-GP, Adam 1e-4) on synthetic digits in float32
+    /// and in bf16. bf16 rounds every product's inputs (2⁻⁹ relative), so the runs part slowly:
+    /// measured on this machine (seeds 0, 1, 2), the bf16 parameters end 0.014–0.047 of the
+    /// float32 run's distance travelled from step 8 to 24 away from it. Rounding to 3
+    /// significant bits instead of bf16's 8 (a wrong format, tried once) ended 0.13–0.19 away,
+    /// and a path that rounds nothing ends at exactly 0. The bounds are 2e-3 and 0.1.
     func testAShortDCGANRunInBF16StaysCloseToTheFloat32Run() throws {
         let runs = try TrainingRuns("bf16-quality")
         defer { runs.remove() }
@@ -40,7 +40,7 @@ final class PrecisionTests: XCTestCase {
         try writeSyntheticDigits(count: 96, to: images)
         let arguments = [
             "--dataset", "npy", "--data", images.path, "--model", "dcgan", "--width", "16", "--z-dim", "16", "--steps", "24",
-            "--n-critic", "2", "--batch-size", "16", "--penalty-weight", "10", "--lr-d", "1e-3", "--lr-g", "1e-3", "--log-every", "4",
+            "--n-critic", "2", "--batch-size", "16", "--penalty-weight", "10", "--log-every", "4",
             "--sample-every", "0", "--checkpoint-every", "8",
         ]
         guard cpuHasBF16 else {
@@ -57,8 +57,8 @@ final class PrecisionTests: XCTestCase {
                 try runs.checkpointFile(single, step: 8, network), try runs.checkpointFile(single, step: 24, network))
             let apart = SafeTensorsFile.distance(try runs.checkpointFile(single, step: 24, network), try runs.checkpointFile(half, step: 24, network))
             XCTAssertGreaterThan(travelled, 0, network)
-            XCTAssertGreaterThan(apart / travelled, 1e-4, "\(network): the bf16 run equals the float32 one, nothing was rounded")
-            XCTAssertLessThan(apart / travelled, 0.25, "\(network): bf16 ended \(apart) from float32, which travelled \(travelled)")
+            XCTAssertGreaterThan(apart / travelled, 2e-3, "\(network): the bf16 run is the float32 one, nothing was rounded")
+            XCTAssertLessThan(apart / travelled, 0.1, "\(network): bf16 ended \(apart) from float32, which travelled \(travelled)")
         }
     }
 }

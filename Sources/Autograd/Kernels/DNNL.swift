@@ -15,6 +15,12 @@ enum DNNL {
         return dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success ? engine : nil
     }()
 
+    /// Whether oneDNN runs AMX (tile) kernels on this CPU.
+    static let hasAMX: Bool = {
+        let amx = dnnl_cpu_isa_avx512_core_amx.rawValue
+        return dnnl_get_effective_cpu_isa().rawValue & amx == amx
+    }()
+
     /// This thread's stream and primitives, made on first use and freed with the thread.
     static var context: DNNLContext? {
         guard let engine else { return nil }

@@ -4,16 +4,22 @@ public enum ConvolutionRoute: String, CaseIterable, Sendable {
     case oneDNN = "onednn"
     /// Tandem's own: im2col in cache-sized chunks and OpenBLAS sgemm.
     case im2col
+
+    /// A route every convolution primitive takes from now on regardless of speed, for
+    /// benchmarks and tests; nil (the default) runs each primitive on its faster route.
+    public static var forced: ConvolutionRoute? {
+        get { ConvolutionKernels.forcedRoute }
+        set { ConvolutionKernels.forcedRoute = newValue }
+    }
 }
 
 /// Runs the three convolution primitives on the faster route for each: oneDNN where it
 /// has a fast kernel for the primitive and shape, Tandem's im2col kernels otherwise.
 /// Values only; the ops in Convolution.swift record the graph, so the autograd engine
 /// never learns which route ran. In bf16 precision both routes read inputs rounded to
-/// bfloat16 and sum in float32 (oneDNN's bf16 kernels; sgemm over rounded copies).
+/// bfloat16 and sum in float32.
 enum ConvolutionKernels {
-    /// A route every primitive takes regardless of speed (tests rerun their checks on each
-    /// route); nil in normal use.
+    /// See `ConvolutionRoute.forced`.
     nonisolated(unsafe) static var forcedRoute: ConvolutionRoute?
 
     /// The route `run` takes for `key` on this thread.
@@ -31,22 +37,33 @@ enum ConvolutionKernels {
         DNNLConvolution.isFast(implementation) && !(key.primitive == .transposed && key.geometry.bigChannels < 16)
     }
 
+    /// Whether bf16 precision runs oneDNN's bf16 kernels, or its float32 kernels on inputs
+    /// rounded to bf16 (the same products, exact in float32, and float32 sums). bf16 kernels
+    /// only where the CPU multiplies bf16 faster than float32: with AMX. AVX512_BF16's dot
+    /// product does as many multiply-adds per cycle as float32 FMA, and oneDNN 2.6's bf16
+    /// kernels ran slower than its float32 ones here (BENCHMARKS.md, "bf16").
+    static let nativeBF16Kernels: Bool = DNNL.hasAMX
+
     /// `primitive` on (big, weight), (small, weight) or (big, small) for `.convolve`,
     /// `.transposed` and `.weightGradient`, with an optional bias on the first two.
-    /// `route` forces a route (benchmarks and tests); oneDNN falls back to im2col when it
-    /// cannot run the shape.
+    /// `route` forces a route and `bf16Kernels` the kind of bf16 kernel (benchmarks and
+    /// tests); oneDNN falls back to im2col when it cannot run the shape.
     static func run(
-        _ primitive: ConvolutionPrimitive, _ a: Tensor, _ b: Tensor, bias: Tensor?, _ g: ConvGeometry, route: ConvolutionRoute? = nil
+        _ primitive: ConvolutionPrimitive, _ a: Tensor, _ b: Tensor, bias: Tensor?, _ g: ConvGeometry, route: ConvolutionRoute? = nil,
+        bf16Kernels: Bool? = nil
     ) -> Tensor {
-        let key = ConvolutionKey(primitive: primitive, geometry: g, precision: Precision.current, hasBias: bias != nil)
+        let bf16 = Precision.current == .bf16
+        let native = bf16 && (bf16Kernels ?? nativeBF16Kernels)
+        var (x, y) = bf16 && !native ? (BFloat16.rounded(a), BFloat16.rounded(b)) : (a, b)
+        let key = ConvolutionKey(primitive: primitive, geometry: g, precision: native ? .bf16 : .float32, hasBias: bias != nil)
         if route ?? forcedRoute ?? Self.route(for: key) == .oneDNN, let context = DNNL.context, let convolution = context.convolution(key) {
             let output = Tensor(uninitializedShape: outputShape(primitive, g))
-            if convolution.run([a.pointer, b.pointer], bias: bias?.pointer, output: output.pointer, context: context) {
+            if convolution.run([x.pointer, y.pointer], bias: bias?.pointer, output: output.pointer, context: context) {
                 GEMMCounter.add(m: g.smallChannels, n: g.positions, k: g.patchSize)
                 return output
             }
         }
-        let (x, y) = key.precision == .bf16 ? (BFloat16.rounded(a), BFloat16.rounded(b)) : (a, b)
+        if native { (x, y) = (BFloat16.rounded(a), BFloat16.rounded(b)) }
         switch primitive {
         case .convolve: return Im2colConvolution.convolve(x.pointer, y.pointer, bias: bias?.pointer, g)
         case .transposed: return Im2colConvolution.convolveTransposed(x.pointer, y.pointer, bias: bias?.pointer, g)

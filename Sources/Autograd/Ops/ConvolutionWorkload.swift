@@ -39,19 +39,28 @@ public struct ConvolutionWorkload {
     /// Floating-point operations of one run (those of the equivalent GEMM).
     public var flops: Int { geometry.flops }
 
-    private var key: ConvolutionKey {
-        ConvolutionKey(primitive: primitive, geometry: geometry, precision: Precision.current, hasBias: bias != nil)
+    private func key(bf16Kernels: Bool) -> ConvolutionKey {
+        let native = Precision.current == .bf16 && bf16Kernels
+        return ConvolutionKey(primitive: primitive, geometry: geometry, precision: native ? .bf16 : .float32, hasBias: bias != nil)
     }
 
+    /// Whether the convolution ops run oneDNN's bf16 kernels in bf16 precision (else its
+    /// float32 kernels on inputs rounded to bf16).
+    public static var usesBF16Kernels: Bool { ConvolutionKernels.nativeBF16Kernels }
+
     /// The route the convolution ops take for this workload on this thread.
-    public var selectedRoute: ConvolutionRoute { ConvolutionKernels.route(for: key) }
+    public var selectedRoute: ConvolutionRoute { ConvolutionKernels.route(for: key(bf16Kernels: Self.usesBF16Kernels)) }
 
-    /// The oneDNN kernel this workload gets ("jit:avx512_core", ...), or nil when oneDNN has none.
-    public var oneDNNImplementation: String? { DNNL.context?.convolution(key)?.implementation }
+    /// The oneDNN kernel this workload gets ("jit:avx512_core", ...), or nil when oneDNN
+    /// has none; `bf16Kernels` asks for its bf16 kernel in bf16 precision.
+    public func oneDNNImplementation(bf16Kernels: Bool = usesBF16Kernels) -> String? {
+        DNNL.context?.convolution(key(bf16Kernels: bf16Kernels))?.implementation
+    }
 
-    /// Runs the primitive once on `route` and returns its result's first value.
+    /// Runs the primitive once on `route` and returns its result's first value; in bf16
+    /// precision `bf16Kernels` picks oneDNN's bf16 kernels or its float32 ones on rounded inputs.
     @discardableResult
-    public func run(_ route: ConvolutionRoute) -> Float {
-        ConvolutionKernels.run(primitive, first, second, bias: bias, geometry, route: route).pointer[0]
+    public func run(_ route: ConvolutionRoute, bf16Kernels: Bool = usesBF16Kernels) -> Float {
+        ConvolutionKernels.run(primitive, first, second, bias: bias, geometry, route: route, bf16Kernels: bf16Kernels).pointer[0]
     }
 }

@@ -2,8 +2,8 @@ import Autograd
 import Foundation
 
 /// Times the three convolution primitives of the DCGAN layers on both routes (oneDNN
-/// and Tandem's im2col), alternating them round by round so a load change on the
-/// machine hits both alike.
+/// and Tandem's im2col; in bf16 also the kind of oneDNN kernel not used by default),
+/// alternating them round by round so a load change on the machine hits all alike.
 public struct ConvolutionBenchmark {
     /// A convolution layer's geometry: big [C, S, S] <-> small [O, s, s], square kernel.
     public struct Layer: Sendable {
@@ -39,7 +39,21 @@ public struct ConvolutionBenchmark {
         }
     }
 
-    /// Median seconds per call of one primitive on one shape, on each route that can run it.
+    /// One way to run a primitive: a route, and in bf16 precision oneDNN's bf16 kernels or
+    /// its float32 ones on rounded inputs.
+    public struct Variant: Hashable, Sendable {
+        public let route: ConvolutionRoute
+        public let bf16Kernels: Bool
+
+        /// "onednn", "im2col", and "onednn_bf16_kernels" / "onednn_f32_kernels" for the kind of
+        /// oneDNN kernel bf16 precision does not use by default.
+        public var name: String {
+            guard route == .oneDNN, bf16Kernels != ConvolutionWorkload.usesBF16Kernels, Precision.current == .bf16 else { return route.rawValue }
+            return bf16Kernels ? "onednn_bf16_kernels" : "onednn_f32_kernels"
+        }
+    }
+
+    /// Median seconds per call of one primitive on one shape, for each variant that can run it.
     public struct Timing: Sendable {
         public let layer: Layer
         public let batch: Int
@@ -47,10 +61,15 @@ public struct ConvolutionBenchmark {
         public let flops: Int
         public let selected: ConvolutionRoute
         public let oneDNNImplementation: String?
-        public let seconds: [ConvolutionRoute: Double]
+        public let seconds: [Variant: Double]
 
-        public func gigaflopsPerSecond(_ route: ConvolutionRoute) -> Double? {
-            seconds[route].map { Double(flops) / $0 / 1e9 }
+        public func gigaflopsPerSecond(_ variant: Variant) -> Double? {
+            seconds[variant].map { Double(flops) / $0 / 1e9 }
+        }
+
+        /// The rate of what the convolution ops run.
+        public var selectedGigaflopsPerSecond: Double {
+            gigaflopsPerSecond(Variant(route: selected, bf16Kernels: ConvolutionWorkload.usesBF16Kernels)) ?? 0
         }
     }
 
@@ -66,21 +85,25 @@ public struct ConvolutionBenchmark {
                 primitive, batch: batch, bigChannels: layer.bigChannels, smallChannels: layer.smallChannels, kernel: layer.kernel,
                 stride: layer.stride, padding: layer.padding, bigSize: layer.bigSize, smallSize: layer.smallSize)
         else { return nil }
-        let implementation = workload.oneDNNImplementation
-        let routes: [ConvolutionRoute] = implementation == nil ? [.im2col] : [.oneDNN, .im2col]
+        let usual = ConvolutionWorkload.usesBF16Kernels
+        var variants = [Variant(route: .im2col, bf16Kernels: usual)]
+        if workload.oneDNNImplementation() != nil { variants.append(Variant(route: .oneDNN, bf16Kernels: usual)) }
+        if Precision.current == .bf16, workload.oneDNNImplementation(bf16Kernels: !usual) != nil {
+            variants.append(Variant(route: .oneDNN, bf16Kernels: !usual))
+        }
         // Enough calls per timing to last about 5 ms at 100 GFLOP/s.
         let calls = max(1, Int(5e8 / Double(workload.flops)))
-        var times: [ConvolutionRoute: [Double]] = [:]
+        var times: [Variant: [Double]] = [:]
         for round in 0..<(repetitions + 1) {
-            for route in routes {
+            for variant in variants {
                 let start = DispatchTime.now().uptimeNanoseconds
-                for _ in 0..<calls { workload.run(route) }
+                for _ in 0..<calls { workload.run(variant.route, bf16Kernels: variant.bf16Kernels) }
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 / Double(calls)
-                if round > 0 { times[route, default: []].append(elapsed) }
+                if round > 0 { times[variant, default: []].append(elapsed) }
             }
         }
         return Timing(
             layer: layer, batch: batch, primitive: primitive, flops: workload.flops, selected: workload.selectedRoute,
-            oneDNNImplementation: implementation, seconds: times.mapValues { $0.sorted()[$0.count / 2] })
+            oneDNNImplementation: workload.oneDNNImplementation(), seconds: times.mapValues { $0.sorted()[$0.count / 2] })
     }
 }
