@@ -20,7 +20,7 @@ final class BFloat16Tests: XCTestCase {
         XCTAssertEqual(BFloat16.round(.infinity), .infinity)
         XCTAssertEqual(BFloat16.round(.greatestFiniteMagnitude), .infinity, "above bf16's largest value")
         XCTAssertTrue(BFloat16.round(Float(bitPattern: 0x7F80_0001)).isNaN, "a NaN with only low payload bits stays NaN")
-        // The vector loop and the scalar tail agree with the scalar rounding.
+        // Rounding a tensor agrees with rounding each value.
         let values = (0..<37).map { Float($0) * 0.123_457 - 2.1 } + [.nan, .infinity, 3.0e38]
         let rounded = BFloat16.rounded(Tensor(values)).scalars
         for (value, result) in zip(values, rounded) {

@@ -11,23 +11,18 @@ enum BFloat16 {
         return Float(bitPattern: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000)
     }
 
-    /// A copy of `x` with every value rounded to bfloat16.
+    /// A copy of `x` with every value rounded to bfloat16. A plain loop over the bit patterns
+    /// with a select for NaN: it compiles to vector code (the same loop on SIMD16<UInt32>
+    /// values compiled to scalar code twenty times slower).
     static func rounded(_ x: Tensor) -> Tensor {
         let result = Tensor(uninitializedShape: x.shape)
-        let source = x.pointer, destination = result.pointer
-        typealias Bits = SIMD16<UInt32>
-        var i = 0
-        while i + Bits.scalarCount <= x.count {
-            let bits = UnsafeRawPointer(source + i).loadUnaligned(as: Bits.self)
-            let rounded = (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) & 0xFFFF_0000
+        let source = UnsafeRawPointer(x.pointer).assumingMemoryBound(to: UInt32.self)
+        let destination = UnsafeMutableRawPointer(result.pointer).assumingMemoryBound(to: UInt32.self)
+        for i in 0..<x.count {
+            let bits = source[i]
+            let nearest = (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) & 0xFFFF_0000
             let quietNaN = (bits | 0x0040_0000) & 0xFFFF_0000
-            let isNaN = (bits & 0x7FFF_FFFF) .> 0x7F80_0000
-            UnsafeMutableRawPointer(destination + i).storeBytes(of: rounded.replacing(with: quietNaN, where: isNaN), as: Bits.self)
-            i += Bits.scalarCount
-        }
-        while i < x.count {
-            destination[i] = round(source[i])
-            i += 1
+            destination[i] = (bits & 0x7FFF_FFFF) > 0x7F80_0000 ? quietNaN : nearest
         }
         return result
     }
