@@ -74,16 +74,19 @@ final class ConvolutionRouteTests: XCTestCase {
         XCTAssertEqual(ConvolutionKernels.route(for: image), .im2col)
     }
 
+    /// Four of ConvolutionGradientTests' geometries, forced onto each route: 5×5 kernels with a
+    /// bias, stride 3, and a transposed convolution with output padding 2 (for oneDNN a padding
+    /// of −1 past the bottom and right edges).
     func testConvolutionGradientsMatchFiniteDifferencesOnEachRoute() {
         for route in ConvolutionRoute.allCases {
             ConvolutionKernels.forcedRoute = route
-            for (index, g) in ConvolutionGradientTests.convolutions.enumerated() where [0, 1, 3].contains(index) {
+            for (index, g) in ConvolutionGradientTests.convolutions.enumerated() where [3, 5].contains(index) {
                 let xs = gradientInputs(g, outputChannels: g.weight[0], salt: 1500 + 10 * index)
                 let conv = { (xs: [Tensor]) in conv2d(xs[0], weight: xs[1], bias: g.bias ? xs[2] : nil, stride: g.stride, padding: g.padding) }
                 GradientCheck(name: "\(route) conv2d \(index)").verify(xs, conv)
                 GradientCheck(name: "\(route) conv2d \(index)").verifySecondOrder(xs) { conv($0).tanh() }
             }
-            for (index, g) in ConvolutionGradientTests.transposedConvolutions.enumerated() where [0, 2, 4].contains(index) {
+            for (index, g) in ConvolutionGradientTests.transposedConvolutions.enumerated() where [0, 4].contains(index) {
                 let xs = gradientInputs(g, outputChannels: g.weight[1], salt: 1600 + 10 * index)
                 let conv = { (xs: [Tensor]) in
                     convTranspose2d(
