@@ -24,10 +24,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // Debian's libdnnl-dev ships no pkg-config file; the module map names the libraries.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
         // Bottom to top: arrows point down only.
         .target(name: "MPI", dependencies: ["CMPI"]),
-        .target(name: "Autograd", dependencies: ["CBLAS"], swiftSettings: numericSettings),
+        .target(name: "Autograd", dependencies: ["CBLAS", "CDNNL"], swiftSettings: numericSettings),
         .target(name: "Formats", dependencies: ["Autograd", "CZlib"]),
         .target(name: "NN", dependencies: ["Autograd"], swiftSettings: numericSettings),
         .target(name: "GAN", dependencies: ["NN", "Autograd"], swiftSettings: numericSettings),

@@ -24,6 +24,8 @@ struct StepBenchCommand: ParsableCommand {
     var config: String?
     @Option(help: "Timed iterations.") var iters = 20
     @Option(help: "Untimed iterations first.") var warmup = 3
+    @Option(help: "float32 or bf16: the precision products and convolutions take their inputs in.") var precision: Precision = .float32
+    @Option(help: "Convolution kernels: auto (each primitive on its faster route), onednn or im2col.") var convRoute = "auto"
     @OptionGroup var ranks: RankOptions
     @Argument(parsing: .allUnrecognized, help: "Configuration flags, as tandem train takes them (e.g. --set sw.scope=rank, --no-overlap).")
     var settings: [String] = []
@@ -33,9 +35,17 @@ struct StepBenchCommand: ParsableCommand {
         if setup != nil && config != nil {
             throw ValidationError("--setup times a built-in setup; it does not take --config")
         }
+        guard convRoute == "auto" || ConvolutionRoute(rawValue: convRoute) != nil else {
+            throw ValidationError("--conv-route: expected auto, onednn or im2col, got '\(convRoute)'")
+        }
+        if let reason = precision.unsupportedReason(cpuFlags: Precision.availableCPUFlags()) {
+            throw ValidationError("--precision \(reason)")
+        }
     }
 
     func run() throws {
+        Precision.use(precision)
+        ConvolutionRoute.forced = ConvolutionRoute(rawValue: convRoute)
         let source: StepBenchmark.Source =
             if let setup { .setup(setup, flags: settings) } else if config == nil && settings.isEmpty { .setup(.toy) } else { .configuration(file: config, flags: settings) }
         let bench = StepBenchmark(source: source, iterations: iters, warmup: warmup)
@@ -48,6 +58,8 @@ struct StepBenchCommand: ParsableCommand {
         line["data"] = result.data
         line["ranks"] = result.ranks
         line["threads"] = result.threads
+        line["precision"] = precision.rawValue
+        line["conv_route"] = convRoute
         line["global_batch"] = result.globalBatch
         line["critic_iters"] = result.criticIterations
         line["iters"] = result.iterations

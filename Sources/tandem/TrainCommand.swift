@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autograd
 import Training
 
 /// `tandem train`: trains a generator/critic pair, data-parallel over the ranks.
@@ -37,6 +38,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let (configuration, changes) = try RunConfiguration.resolve(configFile: config, flags: settings, resume: resume, allowChangedKeys: allowChangedKeys)
         if LaunchEnvironment.rank == 0 { changes.forEach { print($0) } }
+        try Precision.activate(configuration.precision, origin: configuration.values.origin(of: "train.precision"))
         let options = TrainerOptions(resume: resume, debugChecks: ranks.debug, showProgress: true, startOver: startOver)
         StopSignal.install()
         _ = try ranks.run { comm in
@@ -45,5 +47,17 @@ struct TrainCommand: ParsableCommand {
             try trainer.writeTimeline()
             return steps
         }
+    }
+}
+
+extension Precision {
+    /// Makes `precision` this process's for every product and convolution, or stops with
+    /// one line (exit code 2 on every rank) when the CPU lacks the instructions it needs.
+    /// `origin` is where the value came from (a flag or a file), for that line.
+    static func activate(_ precision: Precision, origin: String) throws {
+        if let reason = precision.unsupportedReason(cpuFlags: Precision.availableCPUFlags()) {
+            throw ConfigError.invalidValue(origin: origin, key: "train.precision", reason: reason)
+        }
+        use(precision)
     }
 }

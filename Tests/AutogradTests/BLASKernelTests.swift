@@ -12,6 +12,12 @@ final class BLASKernelTests: XCTestCase {
             BLASKernel.preferredCoreType(cpuFlags: avx512, environment: ["OPENBLAS_CORETYPE": "Haswell"], current: "Haswell"), "SkylakeX")
     }
 
+    func testAnAVX512CPURunningSSEKernelsIsMovedToTheAVX512Kernels() {
+        // OpenBLAS 0.3.21 falls back to Prescott (SSE3) on Intel Xeon models it does not know.
+        XCTAssertEqual(BLASKernel.preferredCoreType(cpuFlags: avx512, environment: [:], current: "Prescott"), "SkylakeX")
+        XCTAssertNil(BLASKernel.preferredCoreType(cpuFlags: avx512, environment: [:], current: "Cooperlake"))
+    }
+
     func testNothingChangesWhenTheKernelsAlreadyFitTheCPU() {
         XCTAssertNil(BLASKernel.preferredCoreType(cpuFlags: avx512, environment: [:], current: "SkylakeX"))
         XCTAssertNil(BLASKernel.preferredCoreType(cpuFlags: ["avx2", "fma"], environment: [:], current: "Haswell"))

@@ -7,10 +7,11 @@ import CBLAS
 /// Which OpenBLAS kernel family runs this process's sgemm, and which one it should.
 ///
 /// OpenBLAS picks its kernels when the library loads, from OPENBLAS_CORETYPE or
-/// else the CPU model. Releases older than the CPU (Debian 12's 0.3.21 on AMD
-/// Zen 5, for one) fall back to their AVX2 "Haswell" kernels on CPUs that have
-/// AVX-512, and an environment may pin those too; either way sgemm runs at about
-/// half the speed the CPU offers. TANDEM_BLAS_CORETYPE pins a kernel explicitly.
+/// else the CPU model. Releases older than the CPU fall back to older kernels on
+/// CPUs that have AVX-512: Debian 12's 0.3.21 runs its AVX2 "Haswell" kernels on
+/// AMD Zen 5 (about half the speed the CPU offers) and its SSE3 "Prescott" ones on
+/// Intel Xeons newer than it (model 207: a quarter of the speed), and an environment
+/// may pin such kernels too. TANDEM_BLAS_CORETYPE pins a kernel explicitly.
 public enum BLASKernel {
     /// The kernel family OpenBLAS chose, e.g. "Haswell" or "SkylakeX".
     public static var coreName: String {
@@ -18,11 +19,11 @@ public enum BLASKernel {
         return String(cString: name)
     }
 
-    /// Kernel families that use AVX2 at most.
-    static let avx2Families: Set<String> = ["Haswell", "Zen", "Excavator", "Sandybridge", "Piledriver", "Steamroller", "Bulldozer"]
+    /// Kernel families that use AVX-512 (names as `openblas_get_corename` spells them).
+    static let avx512Families: Set<String> = ["SkylakeX", "Cooperlake", "SapphireRapids"]
 
     /// The OPENBLAS_CORETYPE this process should run with, or nil when the kernels it has are right:
-    /// TANDEM_BLAS_CORETYPE when set, else SkylakeX on AVX-512 CPUs running AVX2 kernels.
+    /// TANDEM_BLAS_CORETYPE when set, else SkylakeX on AVX-512 CPUs running any kernels without AVX-512.
     public static func preferredCoreType(cpuFlags: Set<String> = cpuFlags(), environment: [String: String], current: String = coreName)
         -> String?
     {
@@ -30,7 +31,7 @@ public enum BLASKernel {
             return environment["OPENBLAS_CORETYPE"] == pinned ? nil : pinned
         }
         let avx512 = ["avx512f", "avx512dq", "avx512bw", "avx512vl"].allSatisfy(cpuFlags.contains)
-        return avx512 && avx2Families.contains(current) ? "SkylakeX" : nil
+        return avx512 && !avx512Families.contains(current) ? "SkylakeX" : nil
     }
 
     /// The CPU feature flags of the first processor in /proc/cpuinfo (empty elsewhere).

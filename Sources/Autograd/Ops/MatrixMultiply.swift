@@ -1,13 +1,20 @@
+/// The operands of a matrix product as the current precision reads them: themselves in
+/// float32, copies rounded to bfloat16 in bf16 (sgemm then sums their exact products in float32).
+private func productOperands(_ a: Tensor, _ b: Tensor) -> (Tensor, Tensor) {
+    Precision.current == .bf16 ? (BFloat16.rounded(a), BFloat16.rounded(b)) : (a, b)
+}
+
 /// op(a) · op(b) for 2-D tensors, where op transposes when asked (without copying:
 /// the transpose is handed to sgemm). With 3-D tensors the leading axis is a batch.
 public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
     let product = MatrixProduct(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB)
     let result = Tensor(uninitializedShape: product.outputShape)
+    let (x, y) = productOperands(a, b)
     for batch in 0..<product.batch {
         BLAS.gemm(
             transposeA: transposeA, transposeB: transposeB, m: product.m, n: product.n, k: product.k,
-            a: a.pointer + batch * product.strideA, lda: a.shape[a.rank - 1],
-            b: b.pointer + batch * product.strideB, ldb: b.shape[b.rank - 1],
+            a: x.pointer + batch * product.strideA, lda: a.shape[a.rank - 1],
+            b: y.pointer + batch * product.strideB, ldb: b.shape[b.rank - 1],
             c: result.pointer + batch * product.m * product.n, ldc: product.n)
     }
     return result.recorded("matmul", [a, b]) { ctx in
@@ -37,9 +44,10 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         precondition(bias.shape == [outputs], shapeMismatch("linear", bias.shape, [outputs], expected: "bias [out]"))
         for row in 0..<rows { (result.pointer + row * outputs).update(from: bias.pointer, count: outputs) }
     }
+    let (input, matrix) = productOperands(x, weight)
     BLAS.gemm(
-        transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, a: x.pointer, lda: inputs,
-        b: weight.pointer, ldb: inputs, beta: bias == nil ? 0 : 1, c: result.pointer, ldc: outputs)
+        transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, a: input.pointer, lda: inputs,
+        b: matrix.pointer, ldb: inputs, beta: bias == nil ? 0 : 1, c: result.pointer, ldc: outputs)
     let inputs3 = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recorded("linear", inputs3) { ctx in
         let (x, weight, g) = (ctx.inputs[0], ctx.inputs[1], ctx.gradient)

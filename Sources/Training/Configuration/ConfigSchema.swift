@@ -1,3 +1,4 @@
+import Autograd
 import Data
 import GAN
 import NN
@@ -57,6 +58,7 @@ public enum ConfigSchema {
         key("train.ema_decay", "ema-decay", .optional(.float), .null, "Generator EMA with this fixed decay per generator step."),
         key("train.ema_kimg", "ema-kimg", .optional(.float), .null, "Generator EMA half-life in thousands of images (StyleGAN's form); used when ema_decay is null."),
         key("train.ema_rampup", "ema-rampup", .optional(.float), .null, "With ema_kimg: ramp the half-life up to this fraction of the images seen so far."),
+        key("train.precision", "precision", .choice(Precision.allCases.map(\.rawValue)), .string("float32"), "Inputs of matrix products and convolutions: float32, or bf16 with float32 sums (CPUs with avx512_bf16)."),
 
         key("optimizer.generator.kind", "optimizer-g", .choice(of: OptimizerKind.self), .string("adam"), "Generator optimizer."),
         key("optimizer.generator.lr", "lr-g", .float, .float(1e-4), "Generator learning rate."),

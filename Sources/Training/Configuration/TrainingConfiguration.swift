@@ -1,3 +1,4 @@
+import Autograd
 import Data
 import GAN
 import NN
@@ -77,6 +78,7 @@ public struct TrainingConfiguration: Sendable {
     public let steps: Int
     public let batchSize: Int
     public let criticSteps: Int
+    public let precision: Precision
     public let ema: EMASettings?
     public let generatorOptimizer: OptimizerSettings
     public let criticOptimizer: OptimizerSettings
@@ -127,6 +129,7 @@ public struct TrainingConfiguration: Sendable {
         steps = try reader.int("train.steps", atLeast: 1)
         batchSize = try reader.int("train.batch_size", atLeast: 1)
         criticSteps = try reader.int("train.n_critic", atLeast: 1)
+        precision = try reader.choice("train.precision")
         if let decay = try reader.optionalFloat("train.ema_decay") {
             guard decay >= 0 && decay < 1 else { throw reader.invalid("train.ema_decay", "must be in [0, 1), got \(decay)") }
             ema = .decay(decay)
