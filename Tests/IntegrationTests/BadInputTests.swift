@@ -116,7 +116,7 @@ final class BadInputTests: XCTestCase {
             Case(name: "folder channels", arguments: folder + [pictures.path, "--channels", "4"], message: "data.channels: must be 1 (grayscale) or 3 (RGB), got 4"),
             Case(name: "folder resolution", arguments: folder + [pictures.path, "--resolution", "100"], message: "data.resolution: must be 32 or 64, got 100"),
             Case(name: "resolution without folder", arguments: ["train", "--resolution", "64"], message: "data.resolution: applies only to data.dataset folder"),
-            Case(name: "dcgan64 on 32 px", arguments: folder + [pictures.path, "--model", "dcgan64", "--resolution", "32", "--batch-size", "2"], message: "dcgan64 needs 64x64 images, the data's samples have shape [3, 32, 32] (set data.resolution to 64)"),
+            Case(name: "dcgan64 on 32 px", arguments: folder + [pictures.path, "--model", "dcgan64", "--resolution", "32", "--batch-size", "2"], message: "dcgan64 needs 64x64 images, the samples of \(pictures.path) have shape [3, 32, 32] (set data.resolution to 64)"),
             Case(name: "flip on points", arguments: ["train", "--flip"], message: "data.flip: flips images, the data (8gaussians) holds samples of shape [2]"),
             Case(name: "unknown init", arguments: ["train", "--init", "orthogonal"], message: "model.init: expected one of he, pytorch"),
             Case(name: "npy layout mix-up", arguments: ["train", "--dataset", "npy", "--data", swapped.path], message: "set data.layout: nhwc"),

@@ -68,7 +68,9 @@ final class ResidualTests: XCTestCase {
         let x = normalTensor([2, 2, 4, 4], salt: 50)
         XCTAssertEqual(model(x).shape, [2, 1])
         ModuleGradientCheck().verify(model, input: x)
-        ModuleGradientCheck().verifySecondOrder(model, input: x)
+        // The last bias shifts the output only, so the input gradient does not see it; the
+        // smallest second-order gradients here (about 0.013) need the finer tolerance.
+        ModuleGradientCheck(tolerance: 1e-3, zeroGradients: ["4.bias"]).verifySecondOrder(model, input: x)
     }
 
     func testGeneratorBlocksHaveGradientsOfFiniteDifferences() {
@@ -80,6 +82,6 @@ final class ResidualTests: XCTestCase {
         ])
         let x = normalTensor([2, 2, 2, 2], salt: 51)
         ModuleGradientCheck().verify(model, input: x)
-        ModuleGradientCheck().verifySecondOrder(model, input: x)
+        ModuleGradientCheck(zeroGradients: ["3.bias"]).verifySecondOrder(model, input: x)
     }
 }

@@ -47,11 +47,11 @@ final class FolderAndModelConfigurationTests: XCTestCase {
 
     func testModelsRefuseImagesOfAnotherSize() throws {
         let cases: [([String], [Int], String)] = [
-            (["--model", "dcgan64"], [3, 32, 32], "--model: model.kind: dcgan64 needs 64x64 images, the data's samples have shape [3, 32, 32]"),
-            (["--model", "resnet"], [2], "--model: model.kind: resnet needs 32x32 images, the data's samples have shape [2]"),
+            (["--model", "dcgan64"], [3, 32, 32], "--model: model.kind: dcgan64 needs 64x64 images, the samples of 8gaussians have shape [3, 32, 32]"),
+            (["--model", "resnet"], [2], "--model: model.kind: resnet needs 32x32 images, the samples of 8gaussians have shape [2]"),
             (
                 ["--model", "resnet", "--dataset", "folder", "--data", "d", "--resolution", "64"], [3, 64, 64],
-                "--model: model.kind: resnet needs 32x32 images, the data's samples have shape [3, 64, 64] (set data.resolution to 32)"
+                "--model: model.kind: resnet needs 32x32 images, the samples of d have shape [3, 64, 64] (set data.resolution to 32)"
             ),
         ]
         for (flags, shape, message) in cases {

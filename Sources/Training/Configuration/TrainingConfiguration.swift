@@ -130,17 +130,7 @@ public struct TrainingConfiguration: Sendable {
         batchSize = try reader.int("train.batch_size", atLeast: 1)
         criticSteps = try reader.int("train.n_critic", atLeast: 1)
         precision = try reader.choice("train.precision")
-        if let decay = try reader.optionalFloat("train.ema_decay") {
-            guard decay >= 0 && decay < 1 else { throw reader.invalid("train.ema_decay", "must be in [0, 1), got \(decay)") }
-            ema = .decay(decay)
-        } else if let kimg = try reader.optionalFloat("train.ema_kimg") {
-            guard kimg > 0 else { throw reader.invalid("train.ema_kimg", "must be positive, got \(kimg)") }
-            let rampup = try reader.optionalFloat("train.ema_rampup")
-            if let rampup, rampup <= 0 { throw reader.invalid("train.ema_rampup", "must be positive, got \(rampup)") }
-            ema = .halfLife(kimg: kimg, rampup: rampup)
-        } else {
-            ema = nil
-        }
+        ema = try Self.emaSettings(reader)
         generatorOptimizer = try reader.optimizer("optimizer.generator")
         criticOptimizer = try reader.optimizer("optimizer.critic")
         logEvery = try reader.int("log.log_every", atLeast: 1)
@@ -160,6 +150,19 @@ public struct TrainingConfiguration: Sendable {
             throw reader.invalid("log.eval_every", "evaluating \(dataset.rawValue) images needs eval.classifier (--classifier FILE from tandem classifier train)")
         }
         try method.validate(self)
+    }
+
+    /// The generator average: a fixed decay, a half-life in thousands of images, or none.
+    private static func emaSettings(_ reader: ConfigReader) throws -> EMASettings? {
+        if let decay = try reader.optionalFloat("train.ema_decay") {
+            guard decay >= 0 && decay < 1 else { throw reader.invalid("train.ema_decay", "must be in [0, 1), got \(decay)") }
+            return .decay(decay)
+        }
+        guard let kimg = try reader.optionalFloat("train.ema_kimg") else { return nil }
+        guard kimg > 0 else { throw reader.invalid("train.ema_kimg", "must be positive, got \(kimg)") }
+        let rampup = try reader.optionalFloat("train.ema_rampup")
+        if let rampup, rampup <= 0 { throw reader.invalid("train.ema_rampup", "must be positive, got \(rampup)") }
+        return .halfLife(kimg: kimg, rampup: rampup)
     }
 
     /// The folder dataset's keys, flips and the initialization (read after model.kind, which sets the resolution's default).

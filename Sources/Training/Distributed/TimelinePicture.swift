@@ -34,7 +34,9 @@ public enum TimelinePicture {
             throw Failure.noSuchIteration(path: url.path, iteration: iteration, last: iterations.compactMap { Int($0.name.dropFirst(10)) }.max())
         }
         let shown = spans.filter { $0.end > window.start && $0.start < window.end && !$0.name.hasPrefix("iteration ") }
-        let keys = Set(shown.map { [$0.rank, $0.track] }).sorted { $0[0] != $1[0] ? $0[0] < $1[0] : $0[1] < $1[1] }
+        let keys: [[Int]] = Set(shown.map { span -> [Int] in [span.rank, span.track] }).sorted { (a: [Int], b: [Int]) -> Bool in
+            a[0] != b[0] ? a[0] < b[0] : a[1] < b[1]
+        }
         var bars: [TimelineChart.Bar] = []
         for (lane, key) in keys.enumerated() {
             var open: [Span] = []
