@@ -71,7 +71,10 @@ final class ConfigurationRoundTripTests: XCTestCase {
     private static func alternative(for type: ConfigType, default defaultValue: ConfigValue, index: Int, floats: [Double]) -> String {
         switch type {
         case .int: return String(1000 + index)
-        case .float: return "\(floats[index % floats.count])"
+        case .float:
+            // The next float of the list that is not the default.
+            let offset = (0..<floats.count).first { defaultValue != .float(floats[(index + $0) % floats.count]) } ?? 0
+            return "\(floats[(index + offset) % floats.count])"
         case .bool: return defaultValue == .bool(true) ? "false" : "true"
         case .string: return "run \"\(index)\": a\\b"
         case .choice(let options): return options.first { .string($0) != defaultValue } ?? options[0]
