@@ -4,6 +4,8 @@
 # JSON line, then the median iterations per second of each and new / old.
 #
 #   bench/ab.sh OLD_BINARY NEW_BINARY [ROUNDS]     (default 3)
+#   NEW_FLAGS="--no-overlap"                       more `bench step` flags for the new binary only
+#   SETUPS="toy mnist" TOY_ITERS=20 MNIST_ITERS=5  what is timed
 #   e.g. git worktree add /tmp/old <commit> && (cd /tmp/old && swift build -c release --product tandem)
 #        bench/ab.sh /tmp/old/.build/release/tandem .build/release/tandem
 set -euo pipefail
@@ -14,12 +16,13 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OPENBLAS_NUM_TH
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for round in $(seq "$rounds"); do
-    for setup in toy mnist; do
-        iters=$([ "$setup" = toy ] && echo 20 || echo 5)
+    for setup in ${SETUPS:-toy mnist}; do
+        iters=$([ "$setup" = toy ] && echo "${TOY_ITERS:-20}" || echo "${MNIST_ITERS:-5}")
         for ranks in 1 2; do
             for label in old new; do
                 binary=$([ $label = old ] && echo "$old" || echo "$new")
-                mpirun -q -np "$ranks" --oversubscribe --bind-to none "$binary" bench step --setup "$setup" --iters "$iters" --warmup 2 \
+                extra=$([ $label = new ] && echo "${NEW_FLAGS:-}" || true)
+                mpirun -q -np "$ranks" --oversubscribe --bind-to none "$binary" bench step --setup "$setup" --iters "$iters" --warmup 2 $extra \
                     | grep '^{' | python3 -c "import json,sys; d=json.loads(sys.stdin.read()); d['binary']='$label'; print(json.dumps(d))" | tee -a "$out"
             done
         done
@@ -30,7 +33,7 @@ import json, statistics, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
 print("\n| setup | ranks | old it/s | new it/s | new / old |")
 print("| --- | --- | --- | --- | --- |")
-for setup in ["toy", "mnist"]:
+for setup in dict.fromkeys(l["setup"] for l in lines):
     for ranks in [1, 2]:
         rate = lambda b: statistics.median(l["gen_iters_per_s"] for l in lines if l["binary"] == b and l["setup"] == setup and l["ranks"] == ranks)
         print(f"| {setup} | {ranks} | {rate('old'):.3f} | {rate('new'):.3f} | {rate('new') / rate('old'):.3f} |")

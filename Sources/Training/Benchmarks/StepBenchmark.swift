@@ -67,10 +67,6 @@ public struct StepBenchmark: Sendable {
         self.warmup = warmup
     }
 
-    public init(setup: Setup, iterations: Int, warmup: Int) {
-        self.init(source: .setup(setup, flags: []), iterations: iterations, warmup: warmup)
-    }
-
     /// The configuration to time and, for image data without a path, the in-memory random
     /// images that replace it (every rank agrees on them).
     func configuration(runDirectory: URL) throws -> (config: TrainingConfiguration, images: RandomImages?) {

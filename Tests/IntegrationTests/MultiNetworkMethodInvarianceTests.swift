@@ -6,7 +6,7 @@ import XCTest
 /// run resumed inside a critic's phase on another number of ranks ends like a straight run,
 /// and `tandem sample` pushes fresh source samples through the TTC chain. SGD keeps float
 /// noise in zero gradients from turning into full steps (as Adam would).
-final class TransportMethodInvarianceTests: XCTestCase {
+final class MultiNetworkMethodInvarianceTests: XCTestCase {
     private let tolerance = 1e-4
     private let sgd = ["--optimizer-d", "sgd", "--lr-d", "0.01", "--optimizer-g", "sgd", "--lr-g", "0.01"]
 
