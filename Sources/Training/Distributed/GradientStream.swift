@@ -10,7 +10,6 @@ import MPI
 /// sleeps between tests (`pollInterval`) to leave the core to the computation; while
 /// the main thread waits for the stream, it tests without sleeping, on the core the
 /// waiting thread left free.
-let spinForMeasurement = ProcessInfo.processInfo.environment["TANDEM_STREAM_SPIN"] != nil  // TEMPORARY
 final class GradientStream: @unchecked Sendable {
     /// One reduction: a name for the timeline and the work, run on the stream's thread.
     struct Job: @unchecked Sendable {
@@ -88,7 +87,7 @@ final class GradientStream: @unchecked Sendable {
     /// unless the main thread is waiting for the stream.
     func complete(_ request: any CollectiveRequest) throws {
         while try !request.test() {
-            if !spinForMeasurement, !condition.withLock({ mainIsWaiting }) { Thread.sleep(forTimeInterval: pollInterval) }
+            if !condition.withLock({ mainIsWaiting }) { Thread.sleep(forTimeInterval: pollInterval) }
         }
     }
 

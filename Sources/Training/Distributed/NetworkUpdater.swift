@@ -48,7 +48,9 @@ final class NetworkUpdater {
         // Without MPI_THREAD_MULTIPLE the main thread runs the reductions itself, after the backward pass.
         let threads = !(comm is MPICommunicator) || MPIEnvironment.allowsConcurrentThreads
         if !threads && settings.overlap { say("warning: MPI does not provide MPI_THREAD_MULTIPLE; gradients are summed after the backward pass") }
-        stream = GradientStream(comm: try comm.duplicate(), timeline: timeline, onCallingThread: !threads)
+        // Without overlap the sums start after the backward pass anyway: the main thread runs
+        // them itself, without handing each bucket to another thread and back.
+        stream = GradientStream(comm: try comm.duplicate(), timeline: timeline, onCallingThread: !threads || !settings.overlap)
     }
 
     deinit { stream?.stop() }
