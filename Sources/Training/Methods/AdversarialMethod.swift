@@ -43,10 +43,7 @@ public final class AdversarialMethod: MethodDefinition {
     public var networks: [Network] { [generator, critic] }
 
     public func phases(at step: Int) -> [Phase] {
-        [
-            Phase(name: "critic", networks: [critic], repeats: config.criticSteps, loss: criticLoss),
-            Phase(name: "generator", networks: [generator], loss: generatorLoss),
-        ]
+        Phase.criticThenGenerator(critic: critic, generator: generator, criticSteps: config.criticSteps, criticLoss: criticLoss, generatorLoss: generatorLoss)
     }
 
     /// The objective's critic terms on real and fresh generated samples (one forward for

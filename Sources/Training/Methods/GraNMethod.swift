@@ -63,10 +63,7 @@ public final class GraNMethod: MethodDefinition {
     public var networks: [Network] { [generator, critic] }
 
     public func phases(at step: Int) -> [Phase] {
-        [
-            Phase(name: "critic", networks: [critic], repeats: config.criticSteps, loss: criticLoss),
-            Phase(name: "generator", networks: [generator], loss: generatorLoss),
-        ]
+        Phase.criticThenGenerator(critic: critic, generator: generator, criticSteps: config.criticSteps, criticLoss: criticLoss, generatorLoss: generatorLoss)
     }
 
     /// The objective's critic terms on f̂ of real and generated samples (one pass for

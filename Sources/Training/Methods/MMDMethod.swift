@@ -73,10 +73,7 @@ public final class MMDMethod: MethodDefinition {
     public var networks: [Network] { [generator, critic] }
 
     public func phases(at step: Int) -> [Phase] {
-        [
-            Phase(name: "critic", networks: [critic], repeats: config.criticSteps, loss: criticLoss),
-            Phase(name: "generator", networks: [generator], loss: generatorLoss),
-        ]
+        Phase.criticThenGenerator(critic: critic, generator: generator, criticSteps: config.criticSteps, criticLoss: criticLoss, generatorLoss: generatorLoss)
     }
 
     /// Latents uniform in [−1, 1) for this rank's rows.
@@ -128,7 +125,7 @@ public final class MMDMethod: MethodDefinition {
     }
 
     public func sampleSource(averaged: Bool) throws -> any SampleSource {
-        UniformLatentSource(generator: generator.module, latentDimension: config.latentDimension, sampleShape: sampleShape)
+        GeneratorSource(generator: generator.module, latentDimension: config.latentDimension, sampleShape: sampleShape, distribution: .symmetricUniform)
     }
 
     /// The KID schedule's state (nothing without it).

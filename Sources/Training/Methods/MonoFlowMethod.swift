@@ -53,10 +53,7 @@ public final class MonoFlowMethod: MethodDefinition {
     public var networks: [Network] { [generator, critic] }
 
     public func phases(at step: Int) -> [Phase] {
-        [
-            Phase(name: "critic", networks: [critic], repeats: config.criticSteps, loss: criticLoss),
-            Phase(name: "generator", networks: [generator], loss: generatorLoss),
-        ]
+        Phase.criticThenGenerator(critic: critic, generator: generator, criticSteps: config.criticSteps, criticLoss: criticLoss, generatorLoss: generatorLoss)
     }
 
     /// Binary cross-entropy of the logistic critic on real and (detached) generated

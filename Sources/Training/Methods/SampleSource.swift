@@ -22,20 +22,34 @@ extension SampleSource {
     }
 }
 
-/// Samples of a generator network from standard normal latents.
+/// The distribution a generator's latents are drawn from.
+public enum LatentDistribution: Sendable {
+    /// Standard normal.
+    case normal
+    /// Uniform in [−1, 1) (MMD GAN's z).
+    case symmetricUniform
+}
+
+/// Samples of a generator network from latents of `distribution`.
 public struct GeneratorSource: SampleSource {
     public let generator: any Module
     public let latentDimension: Int
     public let sampleShape: [Int]
+    public let distribution: LatentDistribution
 
-    public init(generator: any Module, latentDimension: Int, sampleShape: [Int]) {
+    public init(generator: any Module, latentDimension: Int, sampleShape: [Int], distribution: LatentDistribution = .normal) {
         self.generator = generator
         self.latentDimension = latentDimension
         self.sampleShape = sampleShape
+        self.distribution = distribution
     }
 
     public func inputs(seed: UInt64, purpose: String, rows: Range<Int>) -> Tensor {
-        RandomStream(seed: seed, purpose: purpose).normal(rows: rows.count, columns: latentDimension, firstRow: rows.lowerBound)
+        let stream = RandomStream(seed: seed, purpose: purpose)
+        switch distribution {
+        case .normal: return stream.normal(rows: rows.count, columns: latentDimension, firstRow: rows.lowerBound)
+        case .symmetricUniform: return stream.uniform(rows: rows.count, columns: latentDimension, firstRow: rows.lowerBound) * 2 - 1
+        }
     }
 
     public func generate(_ inputs: Tensor) -> Tensor {

@@ -58,6 +58,19 @@ public struct Phase {
     }
 }
 
+extension Phase {
+    /// A critic against a generator: `criticSteps` critic updates, then one generator update.
+    public static func criticThenGenerator(
+        critic: Network, generator: Network, criticSteps: Int, criticLoss: @escaping (StepContext) throws -> PhaseLoss,
+        generatorLoss: @escaping (StepContext) throws -> PhaseLoss
+    ) -> [Phase] {
+        [
+            Phase(name: "critic", networks: [critic], repeats: criticSteps, loss: criticLoss),
+            Phase(name: "generator", networks: [generator], loss: generatorLoss),
+        ]
+    }
+}
+
 /// What a phase computed on this rank.
 public struct PhaseLoss {
     /// This rank's share of the global loss (so the sum over ranks is the global loss).
