@@ -55,6 +55,54 @@ final class EvaluationTests: XCTestCase {
         }
     }
 
+    func testHeldOutRealDataMeetsPacGANsProtocolAsTheoryPredicts() throws {
+        let runs = try TrainingRuns("eval-baseline-toy")
+        defer { runs.remove() }
+        let run = try runs.train("run", ranks: 1, ["--steps", "2", "--batch-size", "16", "--width", "8", "--dataset", "grid"])
+        let metricsBefore = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        let one = try evalLine(try runs.tandem(ranks: 1, ["eval", "--run-dir", run.path, "--samples", "2500", "--real-baseline"]))
+        let two = try evalLine(try runs.tandem(ranks: 2, ["eval", "--run-dir", run.path, "--samples", "2500", "--real-baseline"]))
+        XCTAssertEqual(one["eval_real_baseline"] as? Bool, true)
+        XCTAssertEqual(one["eval_modes_covered"] as? Int, 25)
+        // A 2-D normal sample lies within 3σ of its centre with probability 1 − e^(−9/2) = 0.98889;
+        // the binomial standard error at 2,500 samples is 0.0021.
+        let share = try XCTUnwrap(one["eval_high_quality_share"] as? Double)
+        XCTAssertEqual(share, 0.98889, accuracy: 0.0065)
+        XCTAssertEqual(try XCTUnwrap(two["eval_high_quality_share"] as? Double), share)
+        XCTAssertEqual(try XCTUnwrap(two["eval_energy_distance"] as? Double), try XCTUnwrap(one["eval_energy_distance"] as? Double), accuracy: 1e-9)
+        // Printed only: the run's metrics are left alone.
+        XCTAssertEqual(try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8), metricsBefore)
+    }
+
+    func testHeldOutDigitsAreCloserToTheDataThanAnUntrainedGeneratorAndNeedEnoughImages() throws {
+        let runs = try TrainingRuns("eval-baseline-images")
+        defer { runs.remove() }
+        let data = runs.directory("digits")
+        try writeLabeledDigits(count: 120, to: data)
+        let classifier = runs.directory("classifier.safetensors")
+        let trained = try runs.tandem(
+            ranks: 1, ["classifier", "train", "--data", data.path, "--out", classifier.path, "--epochs", "1", "--test-fraction", "0.25"])
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        let run = try runs.train(
+            "run", ranks: 1,
+            [
+                "--dataset", "mnist", "--data", data.path, "--model", "dcgan", "--width", "4", "--z-dim", "8", "--steps", "1",
+                "--n-critic", "1", "--batch-size", "8", "--classifier", classifier.path,
+            ])
+        let generator = try evalLine(try runs.tandem(ranks: 1, ["eval", "--run-dir", run.path, "--samples", "60"]))
+        let one = try evalLine(try runs.tandem(ranks: 1, ["eval", "--run-dir", run.path, "--samples", "60", "--real-baseline"]))
+        let two = try evalLine(try runs.tandem(ranks: 2, ["eval", "--run-dir", run.path, "--samples", "60", "--real-baseline"]))
+        let fd = try XCTUnwrap(one["eval_fd"] as? Double)
+        XCTAssertEqual(try XCTUnwrap(two["eval_fd"] as? Double), fd, accuracy: 1e-4 * max(1, fd))
+        XCTAssertLessThan(fd, 0.5 * (try XCTUnwrap(generator["eval_fd"] as? Double)), "held-out digits \(one), generator \(generator)")
+        XCTAssertLessThan(try XCTUnwrap(one["eval_class_kl"] as? Double), try XCTUnwrap(generator["eval_class_kl"] as? Double))
+
+        let tooMany = try runs.tandem(ranks: 2, ["eval", "--run-dir", run.path, "--samples", "61", "--real-baseline"], timeout: 60)
+        XCTAssertEqual(tooMany.status, 2)
+        XCTAssertEqual(tooMany.errorLines.count, 1, tooMany.stderr)
+        XCTAssertTrue(tooMany.stderr.contains("needs 122 (pass --samples 60 or fewer)"), tooMany.stderr)
+    }
+
     func testEvaluatingImagesWithoutAClassifierIsOneClearLine() throws {
         let runs = try TrainingRuns("eval-no-classifier")
         defer { runs.remove() }

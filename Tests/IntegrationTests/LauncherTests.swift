@@ -18,11 +18,14 @@ final class LauncherTests: XCTestCase {
         return output.stdout.trimmingCharacters(in: .newlines).components(separatedBy: " ")
     }
 
+    /// What `train` without --config gets: the quick-start preset.
+    private var quickstart: [String] { ["--config", Package.root.appendingPathComponent("configs/quickstart.yaml").path] }
+
     private func threads(_ n: Int) -> [String] { ["-x", "OPENBLAS_NUM_THREADS=\(n)", "-x", "OMP_NUM_THREADS=\(n)"] }
 
     func testLocalRunUsesEveryCoreWithOneBLASThreadPerRank() throws {
         let words = try dryRun(["train", "--steps", "5"], environment: noSlurm)
-        XCTAssertEqual(words, ["mpirun", "-q", "-np", "\(cores)"] + asRoot + threads(1) + [binary, "train", "--steps", "5"])
+        XCTAssertEqual(words, ["mpirun", "-q", "-np", "\(cores)"] + asRoot + threads(1) + [binary, "train"] + quickstart + ["--steps", "5"])
     }
 
     func testMoreRanksThanCoresOversubscribe() throws {
@@ -38,7 +41,7 @@ final class LauncherTests: XCTestCase {
 
     func testHostListPassesThroughAndCountsItsSlots() throws {
         let words = try dryRun(["--hosts", "node1:2,node2:3", "train"], environment: noSlurm)
-        XCTAssertEqual(words, ["mpirun", "-q", "--host", "node1:2\\,node2:3", "-np", "5"] + asRoot + threads(1) + [binary, "train"])
+        XCTAssertEqual(words, ["mpirun", "-q", "--host", "node1:2\\,node2:3", "-np", "5"] + asRoot + threads(1) + [binary, "train"] + quickstart)
     }
 
     func testHostfilePassesThroughAndCountsItsSlots() throws {
@@ -46,12 +49,12 @@ final class LauncherTests: XCTestCase {
         try "# cluster\nnode1 slots=4\nnode2 slots=2   # second\nnode3\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let words = try dryRun(["--hostfile", file.path, "-n", "8", "train"], environment: noSlurm)
-        XCTAssertEqual(words, ["mpirun", "-q", "--hostfile", file.path, "-np", "8"] + asRoot + ["--oversubscribe"] + threads(1) + [binary, "train"])
+        XCTAssertEqual(words, ["mpirun", "-q", "--hostfile", file.path, "-np", "8"] + asRoot + ["--oversubscribe"] + threads(1) + [binary, "train"] + quickstart)
     }
 
     func testInsideASlurmAllocationWithoutPMIxMpirunTakesTheHostsFromSlurm() throws {
         let words = try dryRun(["train"], environment: ["SLURM_JOB_ID": "4242", "SLURM_NTASKS": "16", "TANDEM_SRUN": "/nonexistent/srun"])
-        XCTAssertEqual(words, ["mpirun", "-q", "-np", "16"] + asRoot + threads(1) + [binary, "train"])
+        XCTAssertEqual(words, ["mpirun", "-q", "-np", "16"] + asRoot + threads(1) + [binary, "train"] + quickstart)
     }
 
     /// A stand-in for srun that lists the MPI plugins SLURM would.
@@ -67,12 +70,12 @@ final class LauncherTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: srun) }
         let slurm = ["SLURM_JOB_ID": "4242", "SLURM_NTASKS": "16", "TANDEM_SRUN": srun.path]
         let exports = "--export=ALL\\,OPENBLAS_NUM_THREADS=1\\,OMP_NUM_THREADS=1"
-        XCTAssertEqual(try dryRun(["train"], environment: slurm), [srun.path, "--mpi=pmix", "--kill-on-bad-exit=1", "-n", "16", exports, binary, "train"])
+        XCTAssertEqual(try dryRun(["train"], environment: slurm), [srun.path, "--mpi=pmix", "--kill-on-bad-exit=1", "-n", "16", exports, binary, "train"] + quickstart)
         XCTAssertEqual(
             try dryRun(["-n", "20", "train"], environment: slurm),
-            [srun.path, "--mpi=pmix", "--kill-on-bad-exit=1", "-n", "20", exports, "--overcommit", binary, "train"])
+            [srun.path, "--mpi=pmix", "--kill-on-bad-exit=1", "-n", "20", exports, "--overcommit", binary, "train"] + quickstart)
         // Asked for mpirun, or an srun without PMIx: mpirun, as without srun.
-        let mpirun = ["mpirun", "-q", "-np", "16"] + asRoot + threads(1) + [binary, "train"]
+        let mpirun = ["mpirun", "-q", "-np", "16"] + asRoot + threads(1) + [binary, "train"] + quickstart
         XCTAssertEqual(try dryRun(["train"], environment: slurm.merging(["TANDEM_SLURM_LAUNCH": "mpirun"]) { $1 }), mpirun)
         let noPMIx = try fakeSrun(plugins: "none")
         defer { try? FileManager.default.removeItem(at: noPMIx) }
@@ -86,7 +89,16 @@ final class LauncherTests: XCTestCase {
 
     func testDebugModeRunsTandemDirectly() throws {
         let words = try dryRun(["--debug", "train", "--steps", "3"])
-        XCTAssertEqual(words, [binary, "train", "--steps", "3", "--debug"])
+        XCTAssertEqual(words, [binary, "train"] + quickstart + ["--steps", "3", "--debug"])
+    }
+
+    func testTrainWithoutAConfigRunsTheQuickStartPresetAndOtherwiseNothingIsAdded() throws {
+        let local = ["mpirun", "-q", "-np", "2"] + asRoot + threads(1) + [binary]
+        XCTAssertEqual(try dryRun(["-n", "2", "train", "--steps", "7"], environment: noSlurm), local + ["train"] + quickstart + ["--steps", "7"])
+        for given in [["--config", "configs/wgan-gp-mnist.yaml"], ["--config=configs/x.yaml"], ["--run-dir", "runs/x", "--resume"]] {
+            XCTAssertEqual(try dryRun(["-n", "2", "train"] + given, environment: noSlurm), local + ["train"] + given)
+        }
+        XCTAssertEqual(try dryRun(["-n", "2", "eval", "--run-dir", "runs/x"], environment: noSlurm), local + ["eval", "--run-dir", "runs/x"])
     }
 
     func testBadInvocationsEndWithOneLineAndExitCodeTwo() throws {

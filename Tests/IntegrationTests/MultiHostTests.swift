@@ -52,7 +52,11 @@ final class MultiHostTests: XCTestCase {
         chmod(agent.path, 0o755)
 
         // Buckets of 16 KiB: several per network, issued during the backward pass.
-        let arguments = ["--steps", "20", "--batch-size", "64", "--width", "64", "--log-every", "10", "--bucket-mb", "0.015625"]
+        // The same configuration for the launcher as for `tandem train` (the launcher's default is the quick-start preset).
+        let arguments = [
+            "--steps", "20", "--batch-size", "64", "--width", "64", "--log-every", "10", "--bucket-mb", "0.015625",
+            "--config", Package.root.appendingPathComponent("configs/wgan-gp-8gaussians.yaml").path,
+        ]
         let local = try runs.train("local", ranks: 2, arguments)
         let remote = runs.directory("two-hosts")
         let mpiArguments = "--mca plm_rsh_agent \(agent.path) --mca btl tcp,self --mca btl_tcp_if_include \(subnet)/24 --mca oob_tcp_if_include \(subnet)/24"

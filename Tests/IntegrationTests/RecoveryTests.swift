@@ -6,7 +6,12 @@ import XCTest
 /// (clean stop, previous checkpoint intact), non-finite gradients, a hung rank.
 final class RecoveryTests: XCTestCase {
     /// A run slow enough (about 0.02 s a step) to be interrupted in the middle.
-    private let slowRun = ["--steps", "300", "--width", "256", "--checkpoint-every", "100", "--log-every", "50", "--sample-every", "0"]
+    /// gan_toy.py's WGAN-GP (5 critic steps per step): slow enough to be killed mid-run; named,
+    /// so that the launcher's runs and `tandem train`'s reference train the same thing.
+    private let slowRun = [
+        "--steps", "300", "--width", "256", "--checkpoint-every", "100", "--log-every", "50", "--sample-every", "0",
+        "--config", Package.root.appendingPathComponent("configs/wgan-gp-8gaussians.yaml").path,
+    ]
 
     private func launch(_ arguments: [String]) throws -> BackgroundProcess {
         try BackgroundProcess([Package.launcher] + arguments, environment: ["TANDEM_BINARY": try Package.binary()])

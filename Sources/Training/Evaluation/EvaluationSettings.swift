@@ -19,6 +19,7 @@ public enum EvaluationSetupError: Error, CustomStringConvertible, Equatable {
     case classifierNeeded(dataset: String)
     case unreadableClassifier(path: String, reason: String)
     case classifierMismatch(path: String, reason: String)
+    case tooFewImagesForBaseline(dataset: String, images: Int, samples: Int)
 
     public var description: String {
         switch self {
@@ -28,6 +29,8 @@ public enum EvaluationSetupError: Error, CustomStringConvertible, Equatable {
             return "\(path): cannot read the classifier: \(reason)"
         case let .classifierMismatch(path, reason):
             return "\(path): the classifier does not fit this data: \(reason)"
+        case let .tooFewImagesForBaseline(dataset, images, samples):
+            return "--real-baseline: \(dataset) has \(images) images; comparing \(samples) held-out images with \(samples) others needs \(2 * samples) (pass --samples \(images / 2) or fewer)"
         }
     }
 }

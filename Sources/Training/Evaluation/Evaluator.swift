@@ -45,7 +45,30 @@ public final class Evaluator {
 
     /// Metrics of the samples of `source` (global rows 0..<samples of (seed, "z.eval")), named "eval_*".
     public func evaluate(source: any SampleSource) throws -> [(name: String, value: Double)] {
-        let generated = source.samples(seed: settings.seed, purpose: "z.eval", rows: shard)
+        try evaluate(samples: source.samples(seed: settings.seed, purpose: "z.eval", rows: shard))
+    }
+
+    /// Metrics of held-out real data in place of a generator's samples: the values a
+    /// generator that draws exactly from the data would get at this sample count (the
+    /// floor the finite sample puts under FD, KID and energy distance). Image data needs
+    /// 2 × samples images: these are the evaluation permutation's next `samples`, disjoint
+    /// from the real set compared against; a toy mixture draws fresh indices.
+    public func evaluateHeldOutData() throws -> [(name: String, value: Double)] {
+        let rows = shard
+        guard let count = dataset.count else {
+            return try evaluate(samples: dataset.batch(at: Array((2_000_000_000 + rows.lowerBound)..<(2_000_000_000 + rows.upperBound))))
+        }
+        let heldOut = try comm.agree {
+            guard count >= 2 * settings.samples else {
+                throw EvaluationSetupError.tooFewImagesForBaseline(dataset: dataset.name, images: count, samples: settings.samples)
+            }
+            return permutation(count).dropFirst(settings.samples).prefix(settings.samples)
+        }
+        return try evaluate(samples: dataset.batch(at: Array(heldOut.dropFirst(rows.lowerBound).prefix(rows.count))))
+    }
+
+    /// Metrics of this rank's rows `generated` of the global samples.
+    private func evaluate(samples generated: Tensor) throws -> [(name: String, value: Double)] {
         var results: [(String, Double)] = [("eval_samples", Double(settings.samples))]
         if let classifier {
             let features = withoutGradients { classifier.features(generated, batchSize: 250) }
@@ -102,7 +125,12 @@ public final class Evaluator {
     /// indices far from those training draws, so the comparison sees fresh samples.
     private func realSubset() -> [Int] {
         guard let count = dataset.count else { return Array(1_000_000_000..<(1_000_000_000 + settings.samples)) }
-        return Array(SeededShuffle.permutation(of: count, seed: settings.seed, purpose: "eval.real").prefix(settings.samples))
+        return Array(permutation(count).prefix(settings.samples))
+    }
+
+    /// The seeded order in which evaluation takes the data's images.
+    private func permutation(_ count: Int) -> [Int] {
+        SeededShuffle.permutation(of: count, seed: settings.seed, purpose: "eval.real")
     }
 
     private func sumOverRanks(_ counts: ModeCounts) throws -> ModeCounts {

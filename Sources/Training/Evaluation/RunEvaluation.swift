@@ -16,14 +16,20 @@ public struct RunEvaluation {
     public let classifier: String?
     /// Compare with every image of the dataset, also when the run trained on `data.limit` of them.
     public let allData: Bool
+    /// Measure held-out real data in place of the generator (`Evaluator.evaluateHeldOutData`);
+    /// the result is printed, not appended to metrics.jsonl.
+    public let realBaseline: Bool
 
-    public init(runDirectory: RunDirectory, step: Int?, useEMA: Bool, samples: Int?, classifier: String?, allData: Bool = false) throws {
+    public init(
+        runDirectory: RunDirectory, step: Int?, useEMA: Bool, samples: Int?, classifier: String?, allData: Bool = false, realBaseline: Bool = false
+    ) throws {
         self.runDirectory = runDirectory
         self.step = step
         self.useEMA = useEMA
         self.samples = samples
         self.classifier = classifier
         self.allData = allData
+        self.realBaseline = realBaseline
     }
 
     /// Evaluates on every rank; returns the JSON line on rank 0 (nil elsewhere).
@@ -44,14 +50,18 @@ public struct RunEvaluation {
         if let samples { settings.samples = samples }
         if let classifier { settings.classifier = classifier }
         let evaluator = try comm.agree { try Evaluator(comm: comm, dataset: dataset, settings: settings) }
-        let results = try evaluator.evaluate(source: sampler.source)
+        let results = try realBaseline ? evaluator.evaluateHeldOutData() : evaluator.evaluate(source: sampler.source)
         guard comm.rank == 0 else { return nil }
         var line = JSONLine()
-        line["step"] = sampler.step
-        line["eval_ema"] = useEMA
+        if realBaseline {
+            line["eval_real_baseline"] = true
+        } else {
+            line["step"] = sampler.step
+            line["eval_ema"] = useEMA
+        }
         if allData { line["eval_all_data"] = true }
         for (name, value) in results { line[name] = value }
-        try MetricsLog(url: runDirectory.metricsFile).append(line)
+        if !realBaseline { try MetricsLog(url: runDirectory.metricsFile).append(line) }
         return line.text
     }
 
