@@ -176,7 +176,10 @@ final class RecoveryTests: XCTestCase {
         let runs = try TrainingRuns("watchdog")
         defer { runs.remove() }
         let run = runs.directory("hung")
-        let job = try launch(["-n", "2", "train", "--run-dir", run.path, "--watchdog-timeout", "2", "--steps", "100000", "--width", "128"])
+        let job = try launch([
+            "-n", "2", "train", "--run-dir", run.path, "--watchdog-timeout", "2", "--steps", "100000", "--width", "128",
+            "--config", Package.root.appendingPathComponent("configs/wgan-gp-8gaussians.yaml").path,
+        ])
         try job.wait(until: { exists(run.appendingPathComponent("metrics.jsonl")) }, timeout: 60, what: "training start")
         let victim = try XCTUnwrap(try processIDs(matching: "tandem train --run-dir \(run.path)").last)
         kill(victim, SIGSTOP)
