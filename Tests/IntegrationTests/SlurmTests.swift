@@ -20,7 +20,11 @@ final class SlurmTests: XCTestCase {
     private func started() throws -> SlurmCluster { try XCTUnwrap(Self.cluster).get() }
 
     private let script = "examples/slurm/train.sbatch"
-    private let small = ["--steps", "20", "--batch-size", "64", "--width", "32", "--log-every", "10", "--sample-every", "0"]
+    /// Named config: `tandem train` started by srun directly must train what the launcher's runs train.
+    private let small = [
+        "--steps", "20", "--batch-size", "64", "--width", "32", "--log-every", "10", "--sample-every", "0",
+        "--config", Package.root.appendingPathComponent("configs/wgan-gp-8gaussians.yaml").path,
+    ]
 
     /// The cluster's client settings and the binary the launcher runs.
     private func environment(_ cluster: SlurmCluster, _ extra: [String: String] = [:]) throws -> [String: String] {
