@@ -29,22 +29,26 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(one["eval_mode_count"] as? Int, 8)
     }
 
-    func testImageEvaluationWithTheFeatureClassifierAgreesOnOneAndTwoRanks() throws {
-        let runs = try TrainingRuns("eval-images")
-        defer { runs.remove() }
+    /// A tiny DCGAN run on 120 written digits, with a feature classifier trained on them (`--classifier`).
+    private func digitRun(_ runs: TrainingRuns, ranks: Int, _ arguments: [String]) throws -> URL {
         let data = runs.directory("digits")
         try writeLabeledDigits(count: 120, to: data)
         let classifier = runs.directory("classifier.safetensors")
         let trained = try runs.tandem(
             ranks: 1, ["classifier", "train", "--data", data.path, "--out", classifier.path, "--epochs", "1", "--test-fraction", "0.25"])
         XCTAssertEqual(trained.status, 0, trained.stderr)
-        let run = try runs.train(
-            "run", ranks: 2,
+        return try runs.train(
+            "run", ranks: ranks,
             [
-                "--dataset", "mnist", "--data", data.path, "--model", "dcgan", "--width", "4", "--z-dim", "8", "--steps", "2",
-                "--n-critic", "1", "--batch-size", "8", "--penalty-weight", "10", "--eval-every", "2", "--eval-samples", "40",
-                "--classifier", classifier.path,
-            ])
+                "--dataset", "mnist", "--data", data.path, "--model", "dcgan", "--width", "4", "--z-dim", "8", "--n-critic", "1",
+                "--batch-size", "8", "--classifier", classifier.path,
+            ] + arguments)
+    }
+
+    func testImageEvaluationWithTheFeatureClassifierAgreesOnOneAndTwoRanks() throws {
+        let runs = try TrainingRuns("eval-images")
+        defer { runs.remove() }
+        let run = try digitRun(runs, ranks: 2, ["--steps", "2", "--penalty-weight", "10", "--eval-every", "2", "--eval-samples", "40"])
         XCTAssertTrue(try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).contains("eval_fd"))
         let one = try evalLine(try runs.tandem(ranks: 1, ["eval", "--run-dir", run.path, "--samples", "41"]))
         let two = try evalLine(try runs.tandem(ranks: 2, ["eval", "--run-dir", run.path, "--samples", "41"]))
@@ -77,18 +81,7 @@ final class EvaluationTests: XCTestCase {
     func testHeldOutDigitsAreCloserToTheDataThanAnUntrainedGeneratorAndNeedEnoughImages() throws {
         let runs = try TrainingRuns("eval-baseline-images")
         defer { runs.remove() }
-        let data = runs.directory("digits")
-        try writeLabeledDigits(count: 120, to: data)
-        let classifier = runs.directory("classifier.safetensors")
-        let trained = try runs.tandem(
-            ranks: 1, ["classifier", "train", "--data", data.path, "--out", classifier.path, "--epochs", "1", "--test-fraction", "0.25"])
-        XCTAssertEqual(trained.status, 0, trained.stderr)
-        let run = try runs.train(
-            "run", ranks: 1,
-            [
-                "--dataset", "mnist", "--data", data.path, "--model", "dcgan", "--width", "4", "--z-dim", "8", "--steps", "1",
-                "--n-critic", "1", "--batch-size", "8", "--classifier", classifier.path,
-            ])
+        let run = try digitRun(runs, ranks: 1, ["--steps", "1"])
         let generator = try evalLine(try runs.tandem(ranks: 1, ["eval", "--run-dir", run.path, "--samples", "60"]))
         let one = try evalLine(try runs.tandem(ranks: 1, ["eval", "--run-dir", run.path, "--samples", "60", "--real-baseline"]))
         let two = try evalLine(try runs.tandem(ranks: 2, ["eval", "--run-dir", run.path, "--samples", "60", "--real-baseline"]))
