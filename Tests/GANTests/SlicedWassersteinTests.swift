@@ -25,6 +25,30 @@ final class SlicedWassersteinTests: XCTestCase {
         XCTAssertEqual(x.permutedWithinRows(permutation).permutedWithinRows(permutation.inverse).scalars, x.scalars)
     }
 
+    /// The radix sort against the library's comparison sort of (value, column) pairs, on
+    /// rows long enough to use every byte pass, with repeated values, both zeros, both
+    /// signs and magnitudes from 1e-30 to 1e30.
+    func testSortingMatchesAComparisonSortOnLongRowsWithTies() {
+        let columns = 300
+        let magnitudes: [Float] = [1e-30, 1e-3, 0.5, 1, 3, 1e4, 1e30]
+        var values: [Float] = []
+        for k in 0..<(3 * columns) {
+            let draw = (k * 7919 + 13) % 1009
+            let value: Float = draw % 11 == 0 ? 2.5 : magnitudes[draw % magnitudes.count] * Float(draw) / 1009
+            values.append(draw % 3 == 0 ? -value : (draw % 17 == 0 ? -0.0 : value))
+        }
+        let x = Tensor(shape: [3, columns], scalars: values)
+        let source = RowPermutation.sorting(x).source
+        for r in 0..<3 {
+            let row = Array(values[(r * columns)..<((r + 1) * columns)])
+            let expected = row.indices.sorted { a, b in
+                row[a] != row[b] ? row[a] < row[b] : (row[a].sign != row[b].sign ? row[a].sign == .minus : a < b)
+            }
+            XCTAssertEqual(source[(r * columns)..<((r + 1) * columns)].map(Int.init), expected, "row \(r)")
+        }
+        XCTAssertEqual(RowPermutation.sorting(Tensor(shape: [2, 1], scalars: [4, -4])).source, [0, 0])
+    }
+
     func testSortedRowsGradientsMatchFiniteDifferencesToSecondOrder() {
         let x = separatedRows(rows: 3, columns: 6, salt: 1)
         let check = TransportGradientCheck(name: "sortedRows")
