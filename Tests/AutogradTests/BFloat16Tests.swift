@@ -37,27 +37,40 @@ final class BFloat16Tests: XCTestCase {
         XCTAssertFalse(Precision.availableCPUFlags(environment: ["TANDEM_HIDE_CPU_FLAGS": "avx512_bf16,avx2"]).contains("avx512_bf16"))
     }
 
-    /// Each primitive in bf16 on each route equals the exact (Double) result on inputs rounded to
+    /// bf16 kernels where bf16 multiplies faster: AMX, or AVX512_BF16 on AMD; not on Intel
+    /// without AMX, nor without AVX512_BF16.
+    func testBF16KernelsRunWhereTheCPUMultipliesBF16FasterThanFloat32() {
+        let flags: Set<String> = ["avx512f", "avx512_bf16"]
+        XCTAssertTrue(BF16Rate(vendor: "AuthenticAMD", cpuFlags: flags, hasAMX: false).isFaster)
+        XCTAssertFalse(BF16Rate(vendor: "GenuineIntel", cpuFlags: flags, hasAMX: false).isFaster)
+        XCTAssertTrue(BF16Rate(vendor: "GenuineIntel", cpuFlags: flags.union(["amx_bf16"]), hasAMX: true).isFaster)
+        XCTAssertFalse(BF16Rate(vendor: "AuthenticAMD", cpuFlags: ["avx512f"], hasAMX: false).isFaster)
+        XCTAssertFalse(BLASKernel.cpuVendor().isEmpty, "/proc/cpuinfo names a vendor")
+    }
+
+    /// Each primitive in bf16 on each route, with oneDNN's bf16 kernels and with its float32 ones, equals the exact (Double) result on inputs rounded to
     /// bf16, to float32 summation accuracy; and differs from the float32 result, so rounding happened.
     func testEachConvolutionPrimitiveMultipliesBF16InputsAndSumsInFloat32() {
         let shapes = [ConvolutionRouteTests.dcganShapes[1], ConvolutionRouteTests.dcganShapes[0]]
         for route in ConvolutionRoute.allCases {
             for (index, g) in shapes.enumerated() {
                 for primitive in ConvolutionPrimitive.allCases {
-                    let (a, b, bias) = ConvolutionRouteTests.operands(primitive, g, salt: 2000 + 10 * index)
-                    let label = "\(primitive) on \(route), shape \(index)"
-                    Precision.use(.float32)
-                    let single = ConvolutionKernels.run(primitive, a, b, bias: bias, g, route: route)
-                    // Exact products of the rounded inputs (sgemm over bf16 values loses nothing but the sum's rounding).
-                    let exact = ConvolutionKernels.run(primitive, BFloat16.rounded(a), BFloat16.rounded(b), bias: bias, g, route: .im2col)
-                    let scale = ConvolutionKernels.run(primitive, a.abs(), b.abs(), bias: bias?.abs(), g, route: .im2col)
-                    Precision.use(.bf16)
-                    let half = ConvolutionKernels.run(primitive, a, b, bias: bias, g, route: route)
-                    XCTAssertLessThanOrEqual(ConvolutionRouteTests.worstRelativeError(half, exact, scale: scale), 1e-4, label)
-                    // Rounding both inputs moves a result by up to 2·2⁻⁹ of Σ|terms|; at least one output moves by 1e-4 of it.
-                    let moved = ConvolutionRouteTests.worstRelativeError(half, single, scale: scale)
-                    XCTAssertGreaterThan(moved, 1e-4, "\(label): the inputs were not rounded")
-                    XCTAssertLessThanOrEqual(moved, 2.0 / 512 + 1e-4, label)
+                    for kernels in [false, true] {
+                        let (a, b, bias) = ConvolutionRouteTests.operands(primitive, g, salt: 2000 + 10 * index)
+                        let label = "\(primitive) on \(route), shape \(index), \(kernels ? "bf16" : "float32") kernels"
+                        Precision.use(.float32)
+                        let single = ConvolutionKernels.run(primitive, a, b, bias: bias, g, route: route)
+                        // Exact products of the rounded inputs (sgemm over bf16 values loses nothing but the sum's rounding).
+                        let exact = ConvolutionKernels.run(primitive, BFloat16.rounded(a), BFloat16.rounded(b), bias: bias, g, route: .im2col)
+                        let scale = ConvolutionKernels.run(primitive, a.abs(), b.abs(), bias: bias?.abs(), g, route: .im2col)
+                        Precision.use(.bf16)
+                        let half = ConvolutionKernels.run(primitive, a, b, bias: bias, g, route: route, bf16Kernels: kernels)
+                        XCTAssertLessThanOrEqual(ConvolutionRouteTests.worstRelativeError(half, exact, scale: scale), 1e-4, label)
+                        // Rounding both inputs moves a result by up to 2·2⁻⁹ of Σ|terms|; at least one output moves by 1e-4 of it.
+                        let moved = ConvolutionRouteTests.worstRelativeError(half, single, scale: scale)
+                        XCTAssertGreaterThan(moved, 1e-4, "\(label): the inputs were not rounded")
+                        XCTAssertLessThanOrEqual(moved, 2.0 / 512 + 1e-4, label)
+                    }
                 }
             }
         }

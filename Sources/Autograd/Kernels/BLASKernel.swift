@@ -36,19 +36,27 @@ public enum BLASKernel {
 
     /// The CPU feature flags of the first processor in /proc/cpuinfo (empty elsewhere).
     public static func cpuFlags() -> Set<String> {
-        guard let file = fopen("/proc/cpuinfo", "r") else { return [] }
+        Set(cpuinfoField("flags")?.split(separator: " ").map { $0.trimmingCharacters() } ?? [])
+    }
+
+    /// The CPU's vendor as /proc/cpuinfo names it ("GenuineIntel", "AuthenticAMD"), or "".
+    public static func cpuVendor() -> String {
+        cpuinfoField("vendor_id")?.trimmingCharacters() ?? ""
+    }
+
+    /// The value of the first /proc/cpuinfo line whose name is `name`, if any.
+    private static func cpuinfoField(_ name: String) -> Substring? {
+        guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
         defer { fclose(file) }
         var line: UnsafeMutablePointer<CChar>?
+        defer { free(line) }
         var capacity = 0
         while getline(&line, &capacity, file) > 0 {
             let text = String(cString: line!)
-            if text.hasPrefix("flags") {
-                free(line)
-                return Set(text.split(separator: ":", maxSplits: 1).last?.split(separator: " ").map { $0.trimmingCharacters() } ?? [])
-            }
+            let parts = text.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, parts[0].trimmingCharacters() == name { return parts[1] }
         }
-        free(line)
-        return []
+        return nil
     }
 }
 

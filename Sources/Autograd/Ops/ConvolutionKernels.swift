@@ -38,11 +38,9 @@ enum ConvolutionKernels {
     }
 
     /// Whether bf16 precision runs oneDNN's bf16 kernels, or its float32 kernels on inputs
-    /// rounded to bf16 (the same products, exact in float32, and float32 sums). bf16 kernels
-    /// only where the CPU multiplies bf16 faster than float32: with AMX. AVX512_BF16's dot
-    /// product does as many multiply-adds per cycle as float32 FMA, and oneDNN 2.6's bf16
-    /// kernels ran slower than its float32 ones here (BENCHMARKS.md, "bf16").
-    static let nativeBF16Kernels: Bool = DNNL.hasAMX
+    /// rounded to bf16 (the same products, exact in float32, and float32 sums): bf16
+    /// kernels where the CPU multiplies bf16 faster than float32 (`BF16Rate`).
+    static let nativeBF16Kernels: Bool = BF16Rate(vendor: BLASKernel.cpuVendor(), cpuFlags: BLASKernel.cpuFlags(), hasAMX: DNNL.hasAMX).isFaster
 
     /// `primitive` on (big, weight), (small, weight) or (big, small) for `.convolve`,
     /// `.transposed` and `.weightGradient`, with an optional bias on the first two.

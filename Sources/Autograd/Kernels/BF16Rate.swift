@@ -1,0 +1,25 @@
+/// Whether a CPU multiplies bf16 faster than float32, which decides whether bf16
+/// precision runs oneDNN's bf16 kernels (BENCHMARKS.md, "bf16 on Zen 4"):
+/// - AMX tiles: many times float32's rate.
+/// - AVX512_BF16 on AMD (Zen 4 and later): VDPBF16PS does 32 multiply-adds per
+///   instruction at the issue rate of a 16-lane FMA, twice float32's rate (measured on
+///   Zen 4: 230 against 116 GFLOP/s on one core).
+/// - AVX512_BF16 on Intel without AMX (Cooper Lake): VDPBF16PS issues on one port, FMA on
+///   two, so the rates are equal, and oneDNN 2.6's bf16 kernels ran at 0.75 of its float32
+///   ones there.
+public struct BF16Rate: Sendable {
+    public let vendor: String
+    public let cpuFlags: Set<String>
+    public let hasAMX: Bool
+
+    public init(vendor: String, cpuFlags: Set<String>, hasAMX: Bool) {
+        self.vendor = vendor
+        self.cpuFlags = cpuFlags
+        self.hasAMX = hasAMX
+    }
+
+    /// Whether bf16 products run faster than float32 ones on this CPU.
+    public var isFaster: Bool {
+        hasAMX || (vendor == "AuthenticAMD" && cpuFlags.contains("avx512_bf16"))
+    }
+}
