@@ -48,7 +48,8 @@ final class BFloat16Tests: XCTestCase {
         XCTAssertFalse(BLASKernel.cpuVendor().isEmpty, "/proc/cpuinfo names a vendor")
     }
 
-    /// Each primitive in bf16 on each route, with oneDNN's bf16 kernels and with its float32 ones, equals the exact (Double) result on inputs rounded to
+    /// Each primitive in bf16 on each route, with oneDNN's bf16 kernels and with its float32
+    /// ones, equals the exact (Double) result on inputs rounded to
     /// bf16, to float32 summation accuracy; and differs from the float32 result, so rounding happened.
     func testEachConvolutionPrimitiveMultipliesBF16InputsAndSumsInFloat32() {
         let shapes = [ConvolutionRouteTests.dcganShapes[1], ConvolutionRouteTests.dcganShapes[0]]

@@ -22,8 +22,10 @@ struct RadixRowSorter {
     }
 
     func release() {
-        for pointer in [keys, spareKeys] { pointer.deallocate() }
-        for pointer in [indices, spareIndices] { pointer.deallocate() }
+        keys.deallocate()
+        spareKeys.deallocate()
+        indices.deallocate()
+        spareIndices.deallocate()
         counts.deallocate()
     }
 
