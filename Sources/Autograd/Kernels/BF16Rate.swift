@@ -7,19 +7,10 @@
 /// - AVX512_BF16 on Intel without AMX (Cooper Lake): VDPBF16PS issues on one port, FMA on
 ///   two, so the rates are equal, and oneDNN 2.6's bf16 kernels ran at 0.75 of its float32
 ///   ones there.
-public struct BF16Rate: Sendable {
-    public let vendor: String
-    public let cpuFlags: Set<String>
-    public let hasAMX: Bool
-
-    public init(vendor: String, cpuFlags: Set<String>, hasAMX: Bool) {
-        self.vendor = vendor
-        self.cpuFlags = cpuFlags
-        self.hasAMX = hasAMX
-    }
-
-    /// Whether bf16 products run faster than float32 ones on this CPU.
-    public var isFaster: Bool {
+enum BF16Rate {
+    /// Whether bf16 products run faster than float32 ones on a CPU of `vendor` ("AuthenticAMD",
+    /// "GenuineIntel") with `cpuFlags`, where oneDNN finds AMX or not.
+    static func isFaster(vendor: String, cpuFlags: Set<String>, hasAMX: Bool) -> Bool {
         hasAMX || (vendor == "AuthenticAMD" && cpuFlags.contains("avx512_bf16"))
     }
 }

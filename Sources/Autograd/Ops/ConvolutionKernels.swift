@@ -40,7 +40,7 @@ enum ConvolutionKernels {
     /// Whether bf16 precision runs oneDNN's bf16 kernels, or its float32 kernels on inputs
     /// rounded to bf16 (the same products, exact in float32, and float32 sums): bf16
     /// kernels where the CPU multiplies bf16 faster than float32 (`BF16Rate`).
-    static let nativeBF16Kernels: Bool = BF16Rate(vendor: BLASKernel.cpuVendor(), cpuFlags: BLASKernel.cpuFlags(), hasAMX: DNNL.hasAMX).isFaster
+    static let nativeBF16Kernels: Bool = BF16Rate.isFaster(vendor: BLASKernel.cpuVendor(), cpuFlags: BLASKernel.cpuFlags(), hasAMX: DNNL.hasAMX)
 
     /// `primitive` on (big, weight), (small, weight) or (big, small) for `.convolve`,
     /// `.transposed` and `.weightGradient`, with an optional bias on the first two.
