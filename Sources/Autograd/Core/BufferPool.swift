@@ -56,12 +56,23 @@ final class BufferPool: Sendable {
 final class Storage {
     let base: UnsafeMutablePointer<Float>
     let count: Int
+    /// Names the values this storage holds now: unique to it, and renewed by `touch()`
+    /// after every write in place, so a copy derived from the values (a oneDNN
+    /// reorder of a weight) stays valid while the stamp is unchanged.
+    private(set) var stamp: UInt64
 
     init(count: Int) {
         self.count = count
         base = BufferPool.shared.acquire(count: count)
+        stamp = Storage.nextStamp()
         TensorMemory.allocated(count * 4)
     }
+
+    /// Records that values were written in place (an optimizer step, loading, a move).
+    func touch() { stamp = Storage.nextStamp() }
+
+    private static let stamps = Atomic<UInt64>(0)
+    private static func nextStamp() -> UInt64 { stamps.add(1, ordering: .relaxed).newValue }
 
     deinit {
         BufferPool.shared.release(base, count: count)

@@ -95,6 +95,7 @@ struct SinkState {
 
     private mutating func finish(_ i: Int) {
         if !written[i] { sink.destinations[i].pointer.update(repeating: 0, count: sink.destinations[i].count) }
+        sink.destinations[i].storage.touch()
         sink.ready(i)
     }
 }

@@ -128,6 +128,7 @@ extension Tensor {
     /// optimizer steps, parameter initialization and loading.
     public func withMutableScalars<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
         precondition(gradFn == nil, "withMutableScalars: only leaf tensors may be written in place")
+        defer { storage.touch() }
         return try body(UnsafeMutableBufferPointer(start: pointer, count: count))
     }
 
@@ -135,7 +136,10 @@ extension Tensor {
     public func assign(_ other: Tensor) {
         precondition(other.shape == shape, "assign: shapes \(other.shape) and \(shape) differ")
         precondition(gradFn == nil, "assign: only leaf tensors may be written in place")
-        if other.pointer != pointer { pointer.update(from: other.pointer, count: count) }
+        if other.pointer != pointer {
+            pointer.update(from: other.pointer, count: count)
+            storage.touch()
+        }
     }
 }
 

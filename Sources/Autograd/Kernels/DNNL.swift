@@ -55,6 +55,8 @@ final class DNNLContext {
     let stream: dnnl_stream_t
     /// Convolution primitives; a nil value records that oneDNN has no fast one for the key.
     var convolutions: [ConvolutionKey: DNNLConvolution?] = [:]
+    /// Parameters' weights already reordered for the primitives.
+    let weightCopies = DNNLWeightCopies()
 
     init?(engine: dnnl_engine_t) {
         var stream: dnnl_stream_t?

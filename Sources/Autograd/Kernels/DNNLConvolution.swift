@@ -35,11 +35,14 @@ final class DNNLConvolution {
     var implementation: String { primitive.implementation }
 
     /// Runs the primitive on `inputs` ((big, weight), (small, weight) or (big, small), as
-    /// the im2col kernels take them); false when oneDNN failed.
-    func run(_ inputs: [UnsafeMutablePointer<Float>], bias: UnsafeMutablePointer<Float>?, output: UnsafeMutablePointer<Float>, context: DNNLContext)
-        -> Bool
-    {
-        primitive.run(operands, inputs + (bias.map { [$0] } ?? []) + [output], context: context)
+    /// the im2col kernels take them); `weightStamp` names a parameter's weights (the
+    /// second input) so their reordered copy is reused while they are unchanged. False
+    /// when oneDNN failed.
+    func run(
+        _ inputs: [UnsafeMutablePointer<Float>], bias: UnsafeMutablePointer<Float>?, output: UnsafeMutablePointer<Float>, weightStamp: UInt64?,
+        context: DNNLContext
+    ) -> Bool {
+        primitive.run(operands, inputs + (bias.map { [$0] } ?? []) + [output], stamps: [nil, weightStamp], context: context)
     }
 
     /// Whether oneDNN's choice beats Tandem's own kernels: its direct JIT kernels do; its

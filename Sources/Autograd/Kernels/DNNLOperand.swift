@@ -12,6 +12,8 @@ final class DNNLOperand {
     /// the primitive reads or writes Tandem's buffer directly.
     private let inner: (memory: DNNLMemory, reorder: DNNLPrimitive)?
     let isInput: Bool
+    /// The primitive's layout as the context's weight copies name it, once asked.
+    private var layoutID: Int?
 
     init?(argument: Int32, user: dnnl_memory_desc_t, wanted: dnnl_memory_desc_t, isInput: Bool, engine: dnnl_engine_t) {
         guard let userMemory = DNNLMemory(user, engine: engine) else { return nil }
@@ -31,20 +33,37 @@ final class DNNLOperand {
     }
 
     /// Points the operand at Tandem's buffer `data`; an input is reordered into a scratch
-    /// copy (kept alive in `keep`) right away. Returns the argument for the primitive.
-    func bind(_ data: UnsafeMutablePointer<Float>, keep: inout [Tensor], stream: dnnl_stream_t) -> dnnl_exec_arg_t? {
+    /// copy (kept alive in `keep`) right away. An input with a `stamp` (a parameter's
+    /// weights, named by their storage's stamp) uses the context's kept copy while the
+    /// stamp is unchanged. Returns the argument for the primitive.
+    func bind(_ data: UnsafeMutablePointer<Float>, stamp: UInt64?, keep: inout [Tensor], context: DNNLContext) -> dnnl_exec_arg_t? {
         guard user.point(at: data) else { return nil }
         guard let inner else { return dnnl_exec_arg_t(arg: argument, memory: user.handle) }
-        let copy = Tensor(uninitializedShape: [(inner.memory.bytes + 3) / 4])
+        let copy: Tensor
+        if isInput, let stamp {
+            let layout = layoutID ?? context.weightCopies.layoutID(from: user.descriptor, to: inner.memory.descriptor)
+            layoutID = layout
+            guard
+                let kept = context.weightCopies.copy(
+                    of: data, stamp: stamp, layout: layout, bytes: inner.memory.bytes,
+                    reorder: { reorderIn(to: $0, stream: context.stream) })
+            else { return nil }
+            copy = kept
+        } else {
+            copy = Tensor(uninitializedShape: [(inner.memory.bytes + 3) / 4])
+            if isInput, !reorderIn(to: copy.pointer, stream: context.stream) { return nil }
+        }
         keep.append(copy)
         guard inner.memory.point(at: copy.pointer) else { return nil }
-        if isInput {
-            let moved = inner.reorder.execute(
-                [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: user.handle), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: inner.memory.handle)],
-                on: stream)
-            guard moved else { return nil }
-        }
         return dnnl_exec_arg_t(arg: argument, memory: inner.memory.handle)
+    }
+
+    /// Reorders Tandem's buffer (already bound) into the primitive's layout at `target`.
+    private func reorderIn(to target: UnsafeMutablePointer<Float>, stream: dnnl_stream_t) -> Bool {
+        guard let inner, inner.memory.point(at: target) else { return false }
+        return inner.reorder.execute(
+            [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: user.handle), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: inner.memory.handle)],
+            on: stream)
     }
 
     /// After the primitive ran: reorders an output from the primitive's layout into Tandem's buffer.
@@ -57,13 +76,15 @@ final class DNNLOperand {
 }
 
 extension DNNLPrimitive {
-    /// Runs the primitive over `operands` bound to `buffers` (in the same order), with
-    /// scratch memory from the pool. False when oneDNN reports a failure.
-    func run(_ operands: [DNNLOperand], _ buffers: [UnsafeMutablePointer<Float>], context: DNNLContext) -> Bool {
+    /// Runs the primitive over `operands` bound to `buffers` (in the same order; `stamps`
+    /// as `DNNLOperand.bind` takes them, nil for most), with scratch memory from the
+    /// pool. False when oneDNN reports a failure.
+    func run(_ operands: [DNNLOperand], _ buffers: [UnsafeMutablePointer<Float>], stamps: [UInt64?], context: DNNLContext) -> Bool {
         var keep: [Tensor] = []
         var arguments: [dnnl_exec_arg_t] = []
-        for (operand, buffer) in zip(operands, buffers) {
-            guard let argument = operand.bind(buffer, keep: &keep, stream: context.stream) else { return false }
+        for (i, (operand, buffer)) in zip(operands, buffers).enumerated() {
+            let stamp = i < stamps.count ? stamps[i] : nil
+            guard let argument = operand.bind(buffer, stamp: stamp, keep: &keep, context: context) else { return false }
             arguments.append(argument)
         }
         if let scratchpad {

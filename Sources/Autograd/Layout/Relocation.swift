@@ -7,7 +7,10 @@ extension Tensor {
         precondition(gradFn == nil, "relocate: only leaf tensors can move")
         precondition(offset >= 0 && offset + count <= buffer.count, "relocate: elements \(offset)..<\(offset + count) outside a buffer of \(buffer.count)")
         let destination = buffer.pointer + offset
-        if destination != pointer { destination.update(from: pointer, count: count) }
+        if destination != pointer {
+            destination.update(from: pointer, count: count)
+            buffer.storage.touch()
+        }
         storage = buffer.storage
         self.offset = buffer.offset + offset
     }

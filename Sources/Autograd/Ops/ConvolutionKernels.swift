@@ -56,7 +56,10 @@ enum ConvolutionKernels {
         let key = ConvolutionKey(primitive: primitive, geometry: g, precision: native ? .bf16 : .float32, hasBias: bias != nil)
         if route ?? forcedRoute ?? Self.route(for: key) == .oneDNN, let context = DNNL.context, let convolution = context.convolution(key) {
             let output = Tensor(uninitializedShape: outputShape(primitive, g))
-            if convolution.run([x.pointer, y.pointer], bias: bias?.pointer, output: output.pointer, context: context) {
+            // A parameter's values change only through the writes that renew its stamp.
+            let isParameter = primitive != .weightGradient && y === b && b.requiresGrad && b.gradFn == nil
+            let stamp = isParameter ? b.storage.stamp : nil
+            if convolution.run([x.pointer, y.pointer], bias: bias?.pointer, output: output.pointer, weightStamp: stamp, context: context) {
                 GEMMCounter.add(m: g.smallChannels, n: g.positions, k: g.patchSize)
                 return output
             }
