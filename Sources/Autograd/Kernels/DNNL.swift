@@ -57,6 +57,8 @@ final class DNNLContext {
     var convolutions: [ConvolutionKey: DNNLConvolution?] = [:]
     /// Parameters' weights already reordered for the primitives.
     let weightCopies = DNNLWeightCopies()
+    /// Matrix-product primitives; a nil value records that oneDNN has no fast one for the key.
+    var matmuls: [MatmulKey: DNNLMatmul?] = [:]
 
     init?(engine: dnnl_engine_t) {
         var stream: dnnl_stream_t?
@@ -120,13 +122,21 @@ final class DNNLPrimitiveDescriptor {
 
     /// What oneDNN chooses for the op `descriptor` (a pointer to an op descriptor), with
     /// scratch memory handed in on each call; nil when it has no implementation.
-    init?(descriptor: UnsafeRawPointer, hint: DNNLPrimitiveDescriptor?, engine: dnnl_engine_t) {
+    init?(descriptor: UnsafeRawPointer, hint: DNNLPrimitiveDescriptor?, engine: dnnl_engine_t, accumulates: Bool = false) {
         // oneDNN splits the work among the threads it sees when it makes the primitive.
         DNNL.matchThreadCount()
         var attributes: dnnl_primitive_attr_t?
         guard dnnl_primitive_attr_create(&attributes) == dnnl_success, let attributes else { return nil }
         defer { dnnl_primitive_attr_destroy(attributes) }
         dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user)
+        if accumulates {
+            // The output's old values are added to the result (a BLAS beta of 1).
+            var postOps: dnnl_post_ops_t?
+            guard dnnl_post_ops_create(&postOps) == dnnl_success, let postOps else { return nil }
+            defer { dnnl_post_ops_destroy(postOps) }
+            guard dnnl_post_ops_append_sum(postOps, 1) == dnnl_success, dnnl_primitive_attr_set_post_ops(attributes, postOps) == dnnl_success
+            else { return nil }
+        }
         var made: dnnl_primitive_desc_t?
         guard dnnl_primitive_desc_create(&made, descriptor, attributes, engine, hint?.handle) == dnnl_success, let made else { return nil }
         handle = made
