@@ -42,7 +42,7 @@ enum BLAS {
     }
 
     /// Products with a side shorter than this stay on sgemm: oneDNN's brgemm kernels
-    /// beat it on square-ish products (the MLP layers: 8 to 20%, BENCHMARKS.md) but ran
+    /// beat it on square-ish products (the toy MLP step runs 8% faster, BENCHMARKS.md) but ran
     /// 25×64×9800 (im2col's image-side product) and 50×128×4096 (a generator's first
     /// layer) at about 70 GFLOP/s, below sgemm.
     static let oneDNNMinimumSide = 64

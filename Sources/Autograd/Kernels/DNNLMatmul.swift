@@ -48,15 +48,13 @@ final class DNNLMatmul {
             dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: a.handle), dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: b.handle),
             dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: c.handle),
         ]
-        var keep: Tensor?
-        if let scratchpad = primitive.scratchpad {
-            let scratch = Tensor(uninitializedShape: [(scratchpad.bytes + 3) / 4])
-            keep = scratch
+        // Scratch memory from the pool, alive until the primitive has run.
+        let scratch = primitive.scratchpad.map { Tensor(uninitializedShape: [($0.bytes + 3) / 4]) }
+        if let scratchpad = primitive.scratchpad, let scratch {
             guard scratchpad.point(at: scratch.pointer) else { return false }
             arguments.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad.handle))
         }
-        defer { withExtendedLifetime(keep) {} }
-        return primitive.execute(arguments, on: context.stream)
+        return withExtendedLifetime(scratch) { primitive.execute(arguments, on: context.stream) }
     }
 }
 
