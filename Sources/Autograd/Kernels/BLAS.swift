@@ -10,10 +10,7 @@ enum BLAS {
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        guard m > 0, n > 0, k > 0 else {
-            return sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        }
-        if alpha == 1, beta == 0 || beta == 1, route(m: m, n: n, k: k) == .oneDNN, let context = DNNL.context {
+        if m > 0, n > 0, k > 0, alpha == 1, beta == 0 || beta == 1, route(m: m, n: n, k: k) == .oneDNN, let context = DNNL.context {
             let key = MatmulKey(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, accumulates: beta == 1)
             if let product = context.matmul(key), product.run(a: a, b: b, c: c, context: context) {

@@ -53,12 +53,12 @@ enum DNNL {
 /// A thread's oneDNN stream and the primitives it has made, keyed by what they compute.
 final class DNNLContext {
     let stream: dnnl_stream_t
-    /// Convolution primitives; a nil value records that oneDNN has no fast one for the key.
-    var convolutions: [ConvolutionKey: DNNLConvolution?] = [:]
+    /// Convolution primitives by what they compute.
+    var convolutions = PrimitiveCache<ConvolutionKey, DNNLConvolution>()
+    /// Matrix-product primitives by what they compute.
+    var matmuls = PrimitiveCache<MatmulKey, DNNLMatmul>()
     /// Parameters' weights already reordered for the primitives.
     let weightCopies = DNNLWeightCopies()
-    /// Matrix-product primitives; a nil value records that oneDNN has no fast one for the key.
-    var matmuls: [MatmulKey: DNNLMatmul?] = [:]
 
     init?(engine: dnnl_engine_t) {
         var stream: dnnl_stream_t?
@@ -67,6 +67,21 @@ final class DNNLContext {
     }
 
     deinit { dnnl_stream_destroy(stream) }
+}
+
+/// Primitives made on first use, one per key; a nil entry records that none could be
+/// made (or none that is fast), so the caller's own kernels run without asking again.
+struct PrimitiveCache<Key: Hashable, Primitive> {
+    private var entries: [Key: Primitive?] = [:]
+
+    mutating func primitive(for key: Key, make: () -> Primitive?) -> Primitive? {
+        if let cached = entries[key] { return cached }
+        // Shapes repeat every step; a process that keeps meeting new ones starts over.
+        if entries.count >= 512 { entries.removeAll() }
+        let made = make()
+        entries[key] = .some(made)
+        return made
+    }
 }
 
 /// One oneDNN primitive (a convolution, a product or a reorder) with its memory objects.
@@ -106,6 +121,17 @@ final class DNNLPrimitive {
     }
 
     deinit { dnnl_primitive_destroy(handle) }
+
+    /// Runs the primitive on `arguments` plus its scratch memory (a pooled buffer, when it
+    /// needs one) and waits.
+    func executeWithScratch(_ arguments: [dnnl_exec_arg_t], on stream: dnnl_stream_t) -> Bool {
+        guard let scratchpad else { return execute(arguments, on: stream) }
+        let scratch = Tensor(uninitializedShape: [(scratchpad.bytes + 3) / 4])
+        guard scratchpad.point(at: scratch.pointer) else { return false }
+        return withExtendedLifetime(scratch) {
+            execute(arguments + [dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad.handle)], on: stream)
+        }
+    }
 
     /// Runs the primitive on `arguments` (oneDNN argument ids and memories) and waits.
     func execute(_ arguments: [dnnl_exec_arg_t], on stream: dnnl_stream_t) -> Bool {

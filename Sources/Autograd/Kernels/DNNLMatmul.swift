@@ -44,28 +44,19 @@ final class DNNLMatmul {
     func run(a dataA: UnsafePointer<Float>, b dataB: UnsafePointer<Float>, c dataC: UnsafeMutablePointer<Float>, context: DNNLContext) -> Bool {
         guard a.point(at: UnsafeMutableRawPointer(mutating: dataA)), b.point(at: UnsafeMutableRawPointer(mutating: dataB)), c.point(at: dataC)
         else { return false }
-        var arguments = [
-            dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: a.handle), dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: b.handle),
-            dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: c.handle),
-        ]
-        // Scratch memory from the pool, alive until the primitive has run.
-        let scratch = primitive.scratchpad.map { Tensor(uninitializedShape: [($0.bytes + 3) / 4]) }
-        if let scratchpad = primitive.scratchpad, let scratch {
-            guard scratchpad.point(at: scratch.pointer) else { return false }
-            arguments.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad.handle))
-        }
-        return withExtendedLifetime(scratch) { primitive.execute(arguments, on: context.stream) }
+        return primitive.executeWithScratch(
+            [
+                dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: a.handle), dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: b.handle),
+                dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: c.handle),
+            ], on: context.stream)
     }
 }
 
 extension DNNLContext {
     /// The oneDNN product for `key` when oneDNN has a fast one, made on first use.
     func matmul(_ key: MatmulKey) -> DNNLMatmul? {
-        if let cached = matmuls[key] { return cached }
-        // Shapes repeat every step; a process that keeps meeting new ones starts over.
-        if matmuls.count >= 512 { matmuls.removeAll() }
-        let made = DNNL.engine.flatMap { DNNLMatmul.make(key, engine: $0) }.flatMap { DNNLMatmul.isFast($0.implementation) ? $0 : nil }
-        matmuls[key] = .some(made)
-        return made
+        matmuls.primitive(for: key) {
+            DNNL.engine.flatMap { DNNLMatmul.make(key, engine: $0) }.flatMap { DNNLMatmul.isFast($0.implementation) ? $0 : nil }
+        }
     }
 }

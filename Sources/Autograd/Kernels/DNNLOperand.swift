@@ -77,8 +77,7 @@ final class DNNLOperand {
 
 extension DNNLPrimitive {
     /// Runs the primitive over `operands` bound to `buffers` (in the same order; `stamps`
-    /// as `DNNLOperand.bind` takes them, nil for most), with scratch memory from the
-    /// pool. False when oneDNN reports a failure.
+    /// as `DNNLOperand.bind` takes them, nil for most). False when oneDNN reports a failure.
     func run(_ operands: [DNNLOperand], _ buffers: [UnsafeMutablePointer<Float>], stamps: [UInt64?], context: DNNLContext) -> Bool {
         var keep: [Tensor] = []
         var arguments: [dnnl_exec_arg_t] = []
@@ -87,13 +86,7 @@ extension DNNLPrimitive {
             guard let argument = operand.bind(buffer, stamp: stamp, keep: &keep, context: context) else { return false }
             arguments.append(argument)
         }
-        if let scratchpad {
-            let scratch = Tensor(uninitializedShape: [(scratchpad.bytes + 3) / 4])
-            keep.append(scratch)
-            guard scratchpad.point(at: scratch.pointer) else { return false }
-            arguments.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad.handle))
-        }
-        guard execute(arguments, on: context.stream) else { return false }
+        guard withExtendedLifetime(keep, { executeWithScratch(arguments, on: context.stream) }) else { return false }
         return operands.allSatisfy { $0.finish(stream: context.stream) }
     }
 }

@@ -12,14 +12,9 @@ final class DNNLWeightCopies {
         let layout: Int
     }
 
-    private final class Copy {
-        var stamp: UInt64
+    private struct Copy {
+        let stamp: UInt64
         let values: Tensor
-
-        init(stamp: UInt64, values: Tensor) {
-            self.stamp = stamp
-            self.values = values
-        }
     }
 
     /// Copies kept at most; a process that meets more starts over.
@@ -46,7 +41,7 @@ final class DNNLWeightCopies {
         -> Tensor?
     {
         let key = Key(address: UInt(bitPattern: address), layout: layout)
-        if let kept = copies[key], kept.stamp == stamp, kept.values.count * 4 >= bytes {
+        if let kept = copies[key], kept.stamp == stamp {
             hits += 1
             return kept.values
         }

@@ -84,11 +84,6 @@ enum ConvolutionKernels {
 extension DNNLContext {
     /// The oneDNN primitive for `key`, made on first use; nil when oneDNN cannot make it.
     func convolution(_ key: ConvolutionKey) -> DNNLConvolution? {
-        if let cached = convolutions[key] { return cached }
-        // Shapes repeat every step; a process that keeps meeting new ones starts over.
-        if convolutions.count >= 512 { convolutions.removeAll() }
-        let made = DNNL.engine.flatMap { DNNLConvolution.make(key, engine: $0) }
-        convolutions[key] = .some(made)
-        return made
+        convolutions.primitive(for: key) { DNNL.engine.flatMap { DNNLConvolution.make(key, engine: $0) } }
     }
 }
