@@ -10,7 +10,7 @@ struct OpsBenchCommand: ParsableCommand {
         commandName: "ops",
         abstract: """
             Tensor matmul vs raw cblas_sgemm (256x512x512, 1024^3), a toy WGAN-GP critic update, and each convolution \
-            primitive of the DCGAN layers on both routes (oneDNN, im2col), all against the sgemm peak.
+            primitive of the DCGAN layers on each route (oneDNN, im2col, and in bf16 the weight gradients as products), all against the sgemm peak.
             """)
 
     @Option(help: "Timed repetitions of each measurement.") var repetitions = 20

@@ -25,7 +25,9 @@ struct StepBenchCommand: ParsableCommand {
     @Option(help: "Timed iterations.") var iters = 20
     @Option(help: "Untimed iterations first.") var warmup = 3
     @Option(help: "float32 or bf16: the precision products and convolutions take their inputs in.") var precision: Precision = .float32
-    @Option(help: "Convolution kernels: auto (each primitive on its faster route), onednn or im2col.") var convRoute = "auto"
+    @Option(
+        help: "Convolution kernels: auto (each primitive on its faster route), onednn, im2col, or matmul (weight gradients in bf16 as matrix products, the rest on onednn)."
+    ) var convRoute = "auto"
     @OptionGroup var ranks: RankOptions
     @Argument(parsing: .allUnrecognized, help: "Configuration flags, as tandem train takes them (e.g. --set sw.scope=rank, --no-overlap).")
     var settings: [String] = []
@@ -36,7 +38,8 @@ struct StepBenchCommand: ParsableCommand {
             throw ValidationError("--setup times a built-in setup; it does not take --config")
         }
         guard convRoute == "auto" || ConvolutionRoute(rawValue: convRoute) != nil else {
-            throw ValidationError("--conv-route: expected auto, onednn or im2col, got '\(convRoute)'")
+            let routes = ConvolutionRoute.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--conv-route: expected auto, \(routes), got '\(convRoute)'")
         }
         if let reason = precision.unsupportedReason(cpuFlags: Precision.availableCPUFlags()) {
             throw ValidationError("--precision \(reason)")

@@ -57,6 +57,12 @@ final class DNNLContext {
     var convolutions = PrimitiveCache<ConvolutionKey, DNNLConvolution>()
     /// Matrix-product primitives by what they compute.
     var matmuls = PrimitiveCache<MatmulKey, DNNLMatmul>()
+    /// Weight gradients as bf16 matrix products, by geometry.
+    var loweredWeightGradients = PrimitiveCache<ConvGeometry, DNNLLoweredWeightGradient>()
+    /// The scratch memory of every primitive this thread runs (one at a time).
+    let primitiveScratch = ScratchBlock()
+    /// Temporary arrays of the lowered weight gradients (which run primitives meanwhile).
+    let loweringScratch = ScratchBlock()
     /// Parameters' weights already reordered for the primitives.
     let weightCopies = DNNLWeightCopies()
 
@@ -122,15 +128,12 @@ final class DNNLPrimitive {
 
     deinit { dnnl_primitive_destroy(handle) }
 
-    /// Runs the primitive on `arguments` plus its scratch memory (a pooled buffer, when it
-    /// needs one) and waits.
-    func executeWithScratch(_ arguments: [dnnl_exec_arg_t], on stream: dnnl_stream_t) -> Bool {
-        guard let scratchpad else { return execute(arguments, on: stream) }
-        let scratch = Tensor(uninitializedShape: [(scratchpad.bytes + 3) / 4])
-        guard scratchpad.point(at: scratch.pointer) else { return false }
-        return withExtendedLifetime(scratch) {
-            execute(arguments + [dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad.handle)], on: stream)
-        }
+    /// Runs the primitive on `arguments` plus its scratch memory (the context's block for
+    /// it, when it needs one) on the context's stream, and waits.
+    func executeWithScratch(_ arguments: [dnnl_exec_arg_t], context: DNNLContext) -> Bool {
+        guard let scratchpad else { return execute(arguments, on: context.stream) }
+        guard scratchpad.point(at: context.primitiveScratch.reserve(scratchpad.bytes)) else { return false }
+        return execute(arguments + [dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad.handle)], on: context.stream)
     }
 
     /// Runs the primitive on `arguments` (oneDNN argument ids and memories) and waits.

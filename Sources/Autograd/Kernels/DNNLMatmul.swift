@@ -1,15 +1,16 @@
 import CDNNL
 
 /// What a cached matrix-product primitive computes: C[m,n] = op(A) op(B) (+ C when
-/// `accumulates`), row-major with leading dimensions, as `BLAS.gemm` takes it.
+/// `accumulates`), row-major with leading dimensions, as `BLAS.gemm` takes it; A and B
+/// are float32, or bf16 when `bf16Inputs` (C is float32 either way).
 struct MatmulKey: Hashable {
     let transposeA, transposeB: Bool
     let m, n, k, lda, ldb, ldc: Int
     let accumulates: Bool
+    var bf16Inputs = false
 }
 
-/// oneDNN's float32 matrix product (its brgemm JIT kernels) on Tandem's row-major
-/// buffers in place: the transposes and leading dimensions are strides of the memory
+/// oneDNN's matrix product (its brgemm JIT kernels) on Tandem's row-major buffers in place: the transposes and leading dimensions are strides of the memory
 /// descriptors, so nothing is reordered. Made once per key and thread; `make` returns
 /// nil when oneDNN cannot make it.
 final class DNNLMatmul {
@@ -23,9 +24,10 @@ final class DNNLMatmul {
     var implementation: String { primitive.implementation }
 
     static func make(_ key: MatmulKey, engine: dnnl_engine_t) -> DNNLMatmul? {
+        let input = key.bf16Inputs ? dnnl_bf16 : dnnl_f32
         guard
-            var a = dnnl_memory_desc_t.make([key.m, key.k], dnnl_f32, strides: key.transposeA ? [1, key.lda] : [key.lda, 1]),
-            var b = dnnl_memory_desc_t.make([key.k, key.n], dnnl_f32, strides: key.transposeB ? [1, key.ldb] : [key.ldb, 1]),
+            var a = dnnl_memory_desc_t.make([key.m, key.k], input, strides: key.transposeA ? [1, key.lda] : [key.lda, 1]),
+            var b = dnnl_memory_desc_t.make([key.k, key.n], input, strides: key.transposeB ? [1, key.ldb] : [key.ldb, 1]),
             var c = dnnl_memory_desc_t.make([key.m, key.n], dnnl_f32, strides: [key.ldc, 1])
         else { return nil }
         var op = dnnl_matmul_desc_t()
@@ -37,18 +39,21 @@ final class DNNLMatmul {
         return DNNLMatmul(primitive: primitive, a: memoryA, b: memoryB, c: memoryC)
     }
 
-    /// Whether oneDNN's choice beats OpenBLAS's sgemm: its brgemm kernels do.
-    static func isFast(_ implementation: String) -> Bool { implementation.hasPrefix("brg") }
+    /// Whether oneDNN's choice beats OpenBLAS's sgemm: its brgemm kernels do, and for bf16
+    /// inputs its bf16 gemm kernels too (what it picks for a strided output, as fast here).
+    static func isFast(_ implementation: String, bf16Inputs: Bool) -> Bool {
+        implementation.hasPrefix("brg") || (bf16Inputs && implementation.hasPrefix("gemm:jit"))
+    }
 
-    /// C = op(A) op(B) (+ C); false when oneDNN failed.
-    func run(a dataA: UnsafePointer<Float>, b dataB: UnsafePointer<Float>, c dataC: UnsafeMutablePointer<Float>, context: DNNLContext) -> Bool {
+    /// C = op(A) op(B) (+ C), A and B of the key's input type; false when oneDNN failed.
+    func run(a dataA: UnsafeRawPointer, b dataB: UnsafeRawPointer, c dataC: UnsafeMutablePointer<Float>, context: DNNLContext) -> Bool {
         guard a.point(at: UnsafeMutableRawPointer(mutating: dataA)), b.point(at: UnsafeMutableRawPointer(mutating: dataB)), c.point(at: dataC)
         else { return false }
         return primitive.executeWithScratch(
             [
                 dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: a.handle), dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: b.handle),
                 dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: c.handle),
-            ], on: context.stream)
+            ], context: context)
     }
 }
 
@@ -56,7 +61,7 @@ extension DNNLContext {
     /// The oneDNN product for `key` when oneDNN has a fast one, made on first use.
     func matmul(_ key: MatmulKey) -> DNNLMatmul? {
         matmuls.primitive(for: key) {
-            DNNL.engine.flatMap { DNNLMatmul.make(key, engine: $0) }.flatMap { DNNLMatmul.isFast($0.implementation) ? $0 : nil }
+            DNNL.engine.flatMap { DNNLMatmul.make(key, engine: $0) }.flatMap { DNNLMatmul.isFast($0.implementation, bf16Inputs: key.bf16Inputs) ? $0 : nil }
         }
     }
 }

@@ -10,10 +10,12 @@ final class DNNLOperand {
     private let user: DNNLMemory
     /// The primitive's own copy and the reorder to (input) or from (output) it; nil when
     /// the primitive reads or writes Tandem's buffer directly.
-    private let inner: (memory: DNNLMemory, reorder: DNNLPrimitive)?
+    private let inner: (memory: DNNLMemory, reorder: DNNLReorder)?
     let isInput: Bool
     /// The primitive's layout as the context's weight copies name it, once asked.
     private var layoutID: Int?
+    /// Tandem's buffer and the primitive's copy of this call, for an output's reorder back.
+    private var bound: (data: UnsafeMutablePointer<Float>, copy: UnsafeMutablePointer<Float>)?
 
     init?(argument: Int32, user: dnnl_memory_desc_t, wanted: dnnl_memory_desc_t, isInput: Bool, engine: dnnl_engine_t) {
         guard let userMemory = DNNLMemory(user, engine: engine) else { return nil }
@@ -25,8 +27,8 @@ final class DNNLOperand {
         } else {
             guard let memory = DNNLMemory(wanted, engine: engine),
                 let reorder = isInput
-                    ? DNNLPrimitive(reorderFrom: user, to: wanted, engine: engine)
-                    : DNNLPrimitive(reorderFrom: wanted, to: user, engine: engine)
+                    ? DNNLReorder(from: user, to: wanted, engine: engine)
+                    : DNNLReorder(from: wanted, to: user, engine: engine)
             else { return nil }
             inner = (memory, reorder)
         }
@@ -37,8 +39,10 @@ final class DNNLOperand {
     /// weights, named by their storage's stamp) uses the context's kept copy while the
     /// stamp is unchanged. Returns the argument for the primitive.
     func bind(_ data: UnsafeMutablePointer<Float>, stamp: UInt64?, keep: inout [Tensor], context: DNNLContext) -> dnnl_exec_arg_t? {
-        guard user.point(at: data) else { return nil }
-        guard let inner else { return dnnl_exec_arg_t(arg: argument, memory: user.handle) }
+        guard let inner else {
+            guard user.point(at: data) else { return nil }
+            return dnnl_exec_arg_t(arg: argument, memory: user.handle)
+        }
         let copy: Tensor
         if isInput, let stamp {
             let layout = layoutID ?? context.weightCopies.layoutID(from: user.descriptor, to: inner.memory.descriptor)
@@ -46,32 +50,25 @@ final class DNNLOperand {
             guard
                 let kept = context.weightCopies.copy(
                     of: data, stamp: stamp, layout: layout, bytes: inner.memory.bytes,
-                    reorder: { reorderIn(to: $0, stream: context.stream) })
+                    reorder: { inner.reorder.run(data, into: $0, stream: context.stream) })
             else { return nil }
             copy = kept
         } else {
             copy = Tensor(uninitializedShape: [(inner.memory.bytes + 3) / 4])
-            if isInput, !reorderIn(to: copy.pointer, stream: context.stream) { return nil }
+            if isInput, !inner.reorder.run(data, into: copy.pointer, stream: context.stream) { return nil }
         }
         keep.append(copy)
+        bound = (data, copy.pointer)
         guard inner.memory.point(at: copy.pointer) else { return nil }
         return dnnl_exec_arg_t(arg: argument, memory: inner.memory.handle)
     }
 
-    /// Reorders Tandem's buffer (already bound) into the primitive's layout at `target`.
-    private func reorderIn(to target: UnsafeMutablePointer<Float>, stream: dnnl_stream_t) -> Bool {
-        guard let inner, inner.memory.point(at: target) else { return false }
-        return inner.reorder.execute(
-            [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: user.handle), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: inner.memory.handle)],
-            on: stream)
-    }
-
-    /// After the primitive ran: reorders an output from the primitive's layout into Tandem's buffer.
+    /// After the primitive ran (its copies still alive): reorders an output from the
+    /// primitive's layout into Tandem's buffer.
     func finish(stream: dnnl_stream_t) -> Bool {
         guard !isInput, let inner else { return true }
-        return inner.reorder.execute(
-            [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: inner.memory.handle), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: user.handle)],
-            on: stream)
+        guard let bound else { return false }
+        return inner.reorder.run(bound.copy, into: bound.data, stream: stream)
     }
 }
 
@@ -86,7 +83,8 @@ extension DNNLPrimitive {
             guard let argument = operand.bind(buffer, stamp: stamp, keep: &keep, context: context) else { return false }
             arguments.append(argument)
         }
-        guard withExtendedLifetime(keep, { executeWithScratch(arguments, on: context.stream) }) else { return false }
-        return operands.allSatisfy { $0.finish(stream: context.stream) }
+        return withExtendedLifetime(keep) {
+            executeWithScratch(arguments, context: context) && operands.allSatisfy { $0.finish(stream: context.stream) }
+        }
     }
 }

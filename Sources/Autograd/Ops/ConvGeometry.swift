@@ -67,6 +67,37 @@ struct ConvGeometry: Hashable {
         }
     }
 
+    /// Unfolds kernel row `ki` of channel-last images `big` ([N, H, W, C] of 16-bit values)
+    /// into `rows` ([N·Ho·Wo, kw·C]): one row per small-image position holding the (kernel
+    /// column, channel) part of its patch, zeros where padding. The columns inside the image
+    /// are one contiguous run of `big`, copied at once.
+    func unfoldChannelLast(_ big: UnsafePointer<UInt16>, kernelRow ki: Int, into rows: UnsafeMutablePointer<UInt16>) {
+        let channels = bigChannels
+        let rowLength = kernelWidth &* channels
+        var out = rows
+        for n in 0..<batch {
+            let image = big + n &* bigHeight &* bigWidth &* channels
+            for oh in 0..<smallHeight {
+                let ih = oh &* stride &- padding &+ ki
+                guard ih >= 0, ih < bigHeight else {
+                    out.update(repeating: 0, count: smallWidth &* rowLength)
+                    out += smallWidth &* rowLength
+                    continue
+                }
+                let line = image + ih &* bigWidth &* channels
+                for ow in 0..<smallWidth {
+                    let left = ow &* stride &- padding
+                    let first = Swift.max(0, -left)
+                    let end = Swift.max(first, Swift.min(kernelWidth, bigWidth &- left))
+                    if first > 0 { out.update(repeating: 0, count: first &* channels) }
+                    if end > first { (out + first &* channels).update(from: line + (left &+ first) &* channels, count: (end &- first) &* channels) }
+                    if end < kernelWidth { (out + end &* channels).update(repeating: 0, count: (kernelWidth &- end) &* channels) }
+                    out += rowLength
+                }
+            }
+        }
+    }
+
     /// dst[ow] = source[ow·stride + shift] for ow in first..<end.
     @inline(__always)
     private func copyRow(from source: UnsafePointer<Float>, shift: Int, into dst: UnsafeMutablePointer<Float>, _ first: Int, _ end: Int) {

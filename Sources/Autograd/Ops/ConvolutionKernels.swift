@@ -4,6 +4,9 @@ public enum ConvolutionRoute: String, CaseIterable, Sendable {
     case oneDNN = "onednn"
     /// Tandem's own: im2col in cache-sized chunks and OpenBLAS sgemm.
     case im2col
+    /// Weight gradients in native bf16 as one bf16 matrix product on oneDNN
+    /// (`DNNLLoweredWeightGradient`); every other primitive and precision as `oneDNN`.
+    case matmul
 
     /// A route every convolution primitive takes from now on regardless of speed, for
     /// benchmarks and tests; nil (the default) runs each primitive on its faster route.
@@ -24,8 +27,21 @@ enum ConvolutionKernels {
 
     /// The route `run` takes for `key` on this thread.
     static func route(for key: ConvolutionKey) -> ConvolutionRoute {
-        guard let context = DNNL.context, let convolution = context.convolution(key) else { return .im2col }
+        guard let context = DNNL.context else { return .im2col }
+        if prefersMatmul(key), context.loweredWeightGradient(key.geometry) != nil { return .matmul }
+        guard let convolution = context.convolution(key) else { return .im2col }
         return prefersOneDNN(key, implementation: convolution.implementation) ? .oneDNN : .im2col
+    }
+
+    /// Whether a weight gradient in native bf16 runs faster as bf16 matrix products than on
+    /// oneDNN's direct kernel: with at least 64 channels on each side and a small image of
+    /// at most 64 positions (the deep DCGAN layers), where the direct kernel has little work
+    /// per image row; on larger images it is as fast or faster (BENCHMARKS.md, "Weight
+    /// gradients as bf16 products").
+    static func prefersMatmul(_ key: ConvolutionKey) -> Bool {
+        let g = key.geometry
+        return key.primitive == .weightGradient && key.precision == .bf16 && g.bigChannels >= 64 && g.smallChannels >= 64
+            && g.smallHeight * g.smallWidth <= 64
     }
 
     /// Whether oneDNN's kernel `implementation` beats Tandem's im2col for `key`. Its JIT
@@ -54,7 +70,15 @@ enum ConvolutionKernels {
         let native = bf16 && (bf16Kernels ?? nativeBF16Kernels)
         var (x, y) = bf16 && !native ? (BFloat16.rounded(a), BFloat16.rounded(b)) : (a, b)
         let key = ConvolutionKey(primitive: primitive, geometry: g, precision: native ? .bf16 : .float32, hasBias: bias != nil)
-        if route ?? forcedRoute ?? Self.route(for: key) == .oneDNN, let context = DNNL.context, let convolution = context.convolution(key) {
+        let chosen = route ?? forcedRoute ?? Self.route(for: key)
+        if chosen == .matmul, primitive == .weightGradient, native, let context = DNNL.context, let lowered = context.loweredWeightGradient(g) {
+            let output = Tensor(uninitializedShape: g.weightShape)
+            if lowered.run(big: a.pointer, small: b.pointer, into: output.pointer, context: context) {
+                GEMMCounter.add(m: g.smallChannels, n: g.positions, k: g.patchSize)
+                return output
+            }
+        }
+        if chosen != .im2col, let context = DNNL.context, let convolution = context.convolution(key) {
             let output = Tensor(uninitializedShape: outputShape(primitive, g))
             // A parameter's values change only through the writes that renew its stamp.
             let isParameter = primitive != .weightGradient && y === b && b.requiresGrad && b.gradFn == nil

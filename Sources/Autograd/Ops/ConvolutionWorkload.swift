@@ -57,6 +57,13 @@ public struct ConvolutionWorkload {
         DNNL.context?.convolution(key(bf16Kernels: bf16Kernels))?.implementation
     }
 
+    /// Whether the matmul route runs this workload as a bf16 matrix product (a weight
+    /// gradient in bf16 precision with oneDNN's bf16 kernels); elsewhere it runs as oneDNN.
+    public var hasMatmulRoute: Bool {
+        primitive == .weightGradient && Precision.current == .bf16 && Self.usesBF16Kernels
+            && DNNL.context?.loweredWeightGradient(geometry) != nil
+    }
+
     /// Runs the primitive once on `route` and returns its result's first value; in bf16
     /// precision `bf16Kernels` picks oneDNN's bf16 kernels or its float32 ones on rounded inputs.
     @discardableResult

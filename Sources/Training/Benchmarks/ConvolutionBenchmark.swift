@@ -88,6 +88,7 @@ public struct ConvolutionBenchmark {
         let usual = ConvolutionWorkload.usesBF16Kernels
         var variants = [Variant(route: .im2col, bf16Kernels: usual)]
         if workload.oneDNNImplementation() != nil { variants.append(Variant(route: .oneDNN, bf16Kernels: usual)) }
+        if workload.hasMatmulRoute { variants.append(Variant(route: .matmul, bf16Kernels: usual)) }
         if Precision.current == .bf16, workload.oneDNNImplementation(bf16Kernels: !usual) != nil {
             variants.append(Variant(route: .oneDNN, bf16Kernels: !usual))
         }
