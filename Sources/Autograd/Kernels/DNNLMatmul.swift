@@ -10,9 +10,10 @@ struct MatmulKey: Hashable {
     var bf16Inputs = false
 }
 
-/// oneDNN's matrix product (its brgemm JIT kernels) on Tandem's row-major buffers in place: the transposes and leading dimensions are strides of the memory
-/// descriptors, so nothing is reordered. Made once per key and thread; `make` returns
-/// nil when oneDNN cannot make it.
+/// oneDNN's matrix product (its brgemm JIT kernels; for bf16 inputs also its bf16 gemm
+/// kernels) on Tandem's row-major buffers in place: the transposes and leading
+/// dimensions are strides of the memory descriptors, so nothing is reordered. Made once
+/// per key and thread; `make` returns nil when oneDNN cannot make it.
 final class DNNLMatmul {
     let primitive: DNNLPrimitive
     private let a, b, c: DNNLMemory

@@ -4,7 +4,7 @@ public enum ConvolutionRoute: String, CaseIterable, Sendable {
     case oneDNN = "onednn"
     /// Tandem's own: im2col in cache-sized chunks and OpenBLAS sgemm.
     case im2col
-    /// Weight gradients in native bf16 as one bf16 matrix product on oneDNN
+    /// Weight gradients in native bf16 as bf16 matrix products on oneDNN
     /// (`DNNLLoweredWeightGradient`); every other primitive and precision as `oneDNN`.
     case matmul
 

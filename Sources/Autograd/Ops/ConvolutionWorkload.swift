@@ -57,7 +57,7 @@ public struct ConvolutionWorkload {
         DNNL.context?.convolution(key(bf16Kernels: bf16Kernels))?.implementation
     }
 
-    /// Whether the matmul route runs this workload as a bf16 matrix product (a weight
+    /// Whether the matmul route runs this workload as bf16 matrix products (a weight
     /// gradient in bf16 precision with oneDNN's bf16 kernels); elsewhere it runs as oneDNN.
     public var hasMatmulRoute: Bool {
         primitive == .weightGradient && Precision.current == .bf16 && Self.usesBF16Kernels
