@@ -27,21 +27,25 @@ enum ConvolutionKernels {
 
     /// The route `run` takes for `key` on this thread.
     static func route(for key: ConvolutionKey) -> ConvolutionRoute {
-        guard let context = DNNL.context else { return .im2col }
-        if prefersMatmul(key), context.loweredWeightGradient(key.geometry) != nil { return .matmul }
-        guard let convolution = context.convolution(key) else { return .im2col }
+        if prefersMatmul(key.geometry), lowered(key) != nil { return .matmul }
+        guard let convolution = DNNL.context?.convolution(key) else { return .im2col }
         return prefersOneDNN(key, implementation: convolution.implementation) ? .oneDNN : .im2col
     }
 
-    /// Whether a weight gradient in native bf16 runs faster as bf16 matrix products than on
-    /// oneDNN's direct kernel: with at least 64 channels on each side and a small image of
-    /// at most 64 positions (the deep DCGAN layers), where the direct kernel has little work
-    /// per image row; on larger images it is as fast or faster (BENCHMARKS.md, "Weight
-    /// gradients as bf16 products").
-    static func prefersMatmul(_ key: ConvolutionKey) -> Bool {
-        let g = key.geometry
-        return key.primitive == .weightGradient && key.precision == .bf16 && g.bigChannels >= 64 && g.smallChannels >= 64
-            && g.smallHeight * g.smallWidth <= 64
+    /// The bf16 matrix products that run `key` on the matmul route: for a weight gradient
+    /// in native bf16, when oneDNN can make them; nil otherwise.
+    static func lowered(_ key: ConvolutionKey) -> DNNLLoweredWeightGradient? {
+        guard key.primitive == .weightGradient, key.precision == .bf16 else { return nil }
+        return DNNL.context?.loweredWeightGradient(key.geometry)
+    }
+
+    /// Whether a weight gradient in native bf16 on `g` runs faster as bf16 matrix products
+    /// than on oneDNN's direct kernel: with at least 64 channels on each side and a small
+    /// image of at most 64 positions (the deep DCGAN layers), where the direct kernel has
+    /// little work per image row; on larger images it is as fast or faster (BENCHMARKS.md,
+    /// "Weight gradients as bf16 products").
+    static func prefersMatmul(_ g: ConvGeometry) -> Bool {
+        g.bigChannels >= 64 && g.smallChannels >= 64 && g.smallHeight * g.smallWidth <= 64
     }
 
     /// Whether oneDNN's kernel `implementation` beats Tandem's im2col for `key`. Its JIT
@@ -71,7 +75,7 @@ enum ConvolutionKernels {
         var (x, y) = bf16 && !native ? (BFloat16.rounded(a), BFloat16.rounded(b)) : (a, b)
         let key = ConvolutionKey(primitive: primitive, geometry: g, precision: native ? .bf16 : .float32, hasBias: bias != nil)
         let chosen = route ?? forcedRoute ?? Self.route(for: key)
-        if chosen == .matmul, primitive == .weightGradient, native, let context = DNNL.context, let lowered = context.loweredWeightGradient(g) {
+        if chosen == .matmul, let lowered = lowered(key), let context = DNNL.context {
             let output = Tensor(uninitializedShape: g.weightShape)
             if lowered.run(big: a.pointer, small: b.pointer, into: output.pointer, context: context) {
                 GEMMCounter.add(m: g.smallChannels, n: g.positions, k: g.patchSize)

@@ -59,10 +59,7 @@ public struct ConvolutionWorkload {
 
     /// Whether the matmul route runs this workload as bf16 matrix products (a weight
     /// gradient in bf16 precision with oneDNN's bf16 kernels); elsewhere it runs as oneDNN.
-    public var hasMatmulRoute: Bool {
-        primitive == .weightGradient && Precision.current == .bf16 && Self.usesBF16Kernels
-            && DNNL.context?.loweredWeightGradient(geometry) != nil
-    }
+    public var hasMatmulRoute: Bool { ConvolutionKernels.lowered(key(bf16Kernels: Self.usesBF16Kernels)) != nil }
 
     /// Runs the primitive once on `route` and returns its result's first value; in bf16
     /// precision `bf16Kernels` picks oneDNN's bf16 kernels or its float32 ones on rounded inputs.
