@@ -9,7 +9,8 @@
 #   bench/cluster.sh [RATE...]          as root; RATE is a tc rate (1gbit, 10gbit, 500mbit)
 #                                       or "unshaped"; default: 1gbit 10gbit unshaped
 # Environment (defaults in brackets):
-#   SETUPS [toy mnist]  OVERLAPS [true false]  COMPRESSIONS [none bf16]  REPEATS [3]
+#   SETUPS [toy mnist]  OVERLAPS [true false] (auto: tandem's default, which overlaps
+#   across hosts only)  COMPRESSIONS [none bf16]  REPEATS [3]
 #   TOY_ITERS [20]  MNIST_ITERS [3]  WARMUP [2]  EXTRA [] (more `bench step` flags)
 #   MPI_ARGS [] (more mpirun arguments, e.g. "-x NAME=VALUE")
 #   TANDEM_BINARY [.build/release/tandem, built with ./launch setup when missing]
@@ -28,6 +29,9 @@ for rate in "${rates[@]}"; do
     [[ "$rate" == unshaped || "$rate" =~ ^[0-9.]+[kmg]?bit$ ]] || { echo "cluster.sh: RATE '$rate': expected a tc rate like 1gbit or 500mbit, or unshaped" >&2; exit 2; }
 done
 setups=(${SETUPS:-toy mnist}) overlaps=(${OVERLAPS:-true false}) compressions=(${COMPRESSIONS:-none bf16})
+for overlap in "${overlaps[@]}"; do
+    [[ "$overlap" =~ ^(true|false|auto)$ ]] || { echo "cluster.sh: OVERLAPS '$overlap': expected true, false or auto" >&2; exit 2; }
+done
 repeats=${REPEATS:-3} warmup=${WARMUP:-2}
 binary="${TANDEM_BINARY:-$PWD/.build/release/tandem}"
 [ -x "$binary" ] || ./launch setup >&2
@@ -78,7 +82,7 @@ measure() {
     local setup=$1 hosts=$2 rate=$3 overlap=$4 compression=$5 round=$6
     local iters=$([ "$setup" = toy ] && echo "${TOY_ITERS:-20}" || echo "${MNIST_ITERS:-3}")
     local flags=(bench step --setup "$setup" --iters "$iters" --warmup "$warmup" --grad-compression "$compression" ${EXTRA:-})
-    [ "$overlap" = true ] || flags+=(--no-overlap)
+    case $overlap in true) flags+=(--overlap);; false) flags+=(--no-overlap);; esac
     local line
     if [ "$hosts" = 1 ]; then
         line=$(mpirun -q -np 2 --bind-to none -x OPENBLAS_NUM_THREADS=1 ${MPI_ARGS:-} "$binary" "${flags[@]}")
@@ -88,7 +92,7 @@ measure() {
             --mca btl_tcp_if_include "$subnet/24" --mca oob_tcp_if_include "$subnet/24" ${MPI_ARGS:-} "$binary" "${flags[@]}")
     fi
     line=$(echo "$line" | grep '^{' | tail -1)
-    echo "$line" | python3 -c "import json,sys; d=json.loads(sys.stdin.read()); d.update(setup='$setup', hosts=$hosts, rate='$rate', overlap='$overlap'=='true', compression='$compression', round=$round, load=float(open('/proc/loadavg').read().split()[0])); print(json.dumps(d))" | tee -a "$scratch/runs.jsonl" >&2
+    echo "$line" | python3 -c "import json,sys; d=json.loads(sys.stdin.read()); d.update(setup='$setup', hosts=$hosts, rate='$rate', overlap_setting='$overlap', compression='$compression', round=$round, load=float(open('/proc/loadavg').read().split()[0])); print(json.dumps(d))" | tee -a "$scratch/runs.jsonl" >&2
 }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); rates ${rates[*]}; setups ${setups[*]}; $repeats rounds" >&2
@@ -110,11 +114,12 @@ import json, statistics, sys
 runs = [json.loads(line) for line in open(sys.argv[1])]
 groups = {}
 for run in runs:
-    groups.setdefault((run["setup"], run["rate"], run["hosts"], run["overlap"], run["compression"]), []).append(run)
-for (setup, rate, hosts, overlap, compression), group in groups.items():
+    groups.setdefault((run["setup"], run["rate"], run["hosts"], run["overlap_setting"], run["compression"]), []).append(run)
+for (setup, rate, hosts, setting, compression), group in groups.items():
     rates = [r["gen_iters_per_s"] for r in group]
     print(json.dumps({
-        "setup": setup, "rate": rate, "hosts": hosts, "overlap": overlap, "compression": compression,
+        "setup": setup, "rate": rate, "hosts": hosts, "overlap": all(r["overlap"] for r in group), "compression": compression,
+        **({"overlap_setting": "auto"} if setting == "auto" else {}), "update_split": group[0]["update_split"],
         "gen_iters_per_s": round(statistics.median(rates), 4), "min": round(min(rates), 4), "max": round(max(rates), 4),
         "exposed_comm_share": round(statistics.median(r["exposed_comm_share"] for r in group), 4),
         "stream_cpu_share": round(statistics.median(r["stream_cpu_share"] for r in group), 4),

@@ -4,19 +4,6 @@
 /// `duplicate()` of the communicator can therefore still run them apart from the
 /// ranks' other collectives.
 extension Communicator {
-    public func ireduceScatter<T: MPIScalar>(
-        _ send: UnsafeBufferPointer<T>, into result: UnsafeMutableBufferPointer<T>, counts: [Int], _ op: ReduceOp
-    ) throws -> any CollectiveRequest {
-        let offsets = try partOffsets(counts, total: send.count, call: "ireduceScatter")
-        guard result.count == counts[rank] else {
-            throw MPIError.invalidArgument(call: "ireduceScatter", reason: "result holds \(result.count) elements, this rank's part has \(counts[rank])")
-        }
-        var values = Array(send)
-        try reduceScatter(&values, counts: counts, op)
-        _ = result.update(fromContentsOf: values[offsets[rank]..<(offsets[rank] + counts[rank])])
-        return CompletedRequest()
-    }
-
     public func iallgather<T: MPIScalar>(inPlace buffer: UnsafeMutableBufferPointer<T>, counts: [Int]) throws -> any CollectiveRequest {
         try allgather(inPlace: buffer, counts: counts)
         return CompletedRequest()

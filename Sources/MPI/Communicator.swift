@@ -43,12 +43,6 @@ public protocol Communicator: AnyObject {
     /// one's, so another thread can run its own sequence of collectives (MPI_Comm_dup).
     /// Every rank must call it.
     func duplicate() throws -> any Communicator
-    /// Starts a reduce-scatter of `send` (the same count on every rank): rank r's
-    /// `counts[r]` elements of the result, which start at the sum of the counts before
-    /// r, go to `result`. Both buffers must stay alive and untouched until completion.
-    func ireduceScatter<T: MPIScalar>(
-        _ send: UnsafeBufferPointer<T>, into result: UnsafeMutableBufferPointer<T>, counts: [Int], _ op: ReduceOp
-    ) throws -> any CollectiveRequest
     /// Starts `allgather(inPlace:counts:)`; `buffer` must stay alive and untouched until completion.
     func iallgather<T: MPIScalar>(inPlace buffer: UnsafeMutableBufferPointer<T>, counts: [Int]) throws -> any CollectiveRequest
     /// Starts an all-to-all exchange: `send` holds `sendCounts[s]` elements for each rank s

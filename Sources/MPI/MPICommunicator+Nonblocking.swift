@@ -11,22 +11,6 @@ extension MPICommunicator {
         return try MPICommunicator(handle: copy, maxCountPerCall: maxCountPerCall, ownsHandle: true)
     }
 
-    public func ireduceScatter<T: MPIScalar>(
-        _ send: UnsafeBufferPointer<T>, into result: UnsafeMutableBufferPointer<T>, counts: [Int], _ op: ReduceOp
-    ) throws -> any CollectiveRequest {
-        let call = "MPI_Ireduce_scatter"
-        _ = try partOffsets(counts, total: send.count, call: call)
-        guard result.count == counts[rank] else {
-            throw MPIError.invalidArgument(call: call, reason: "result holds \(result.count) elements, this rank's part has \(counts[rank])")
-        }
-        let counts32 = try counts.map { try mpiCount($0, call: call) }
-        _ = try mpiCount(send.count, call: call)
-        let ranks = size
-        return try MPIRequest(call: call, arrays: [counts32], completion: { if op == .mean { divide(result, by: ranks) } }) { pinned, request in
-            MPI_Ireduce_scatter(send.baseAddress, result.baseAddress, pinned[0], T.mpiKind.datatype, op.mpiOp, handle, &request)
-        }
-    }
-
     public func iallgather<T: MPIScalar>(inPlace buffer: UnsafeMutableBufferPointer<T>, counts: [Int]) throws -> any CollectiveRequest {
         let call = "MPI_Iallgatherv(in place)"
         let offsets = try partOffsets(counts, total: buffer.count, call: call)

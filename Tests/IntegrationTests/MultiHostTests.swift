@@ -5,8 +5,9 @@ import XCTest
 /// with its own address, the link shaped to 200 Mbit/s each way with `tc tbf`, and
 /// OpenMPI's rsh agent replaced by a script that enters the other namespace instead of
 /// ssh. A run over TCP between them through `./launch --hosts`, its gradient buckets
-/// summed while the backward pass runs, must end with the parameters of the same run
-/// on one host.
+/// summed while the backward pass runs (what `run.overlap` decides by default for ranks
+/// on more than one host), must end with the parameters of the same run on one host
+/// (which sums them after the pass).
 final class MultiHostTests: XCTestCase {
     func testARunAcrossTwoNetworkNamespacesOverAShapedTCPLinkEqualsTheSingleHostRun() throws {
         let runs = try TrainingRuns("multihost")
@@ -59,9 +60,10 @@ final class MultiHostTests: XCTestCase {
         ]
         let local = try runs.train("local", ranks: 2, arguments)
         let remote = runs.directory("two-hosts")
+        let trace = runs.directory("two-hosts.json")
         let mpiArguments = "--mca plm_rsh_agent \(agent.path) --mca btl tcp,self --mca btl_tcp_if_include \(subnet)/24 --mca oob_tcp_if_include \(subnet)/24"
         let output = try runProcess(
-            ["ip", "netns", "exec", h1, Package.launcher, "--hosts", "\(first):1,\(second):1", "--mpi-args", mpiArguments, "train", "--run-dir", remote.path]
+            ["ip", "netns", "exec", h1, Package.launcher, "--hosts", "\(first):1,\(second):1", "--mpi-args", mpiArguments, "train", "--run-dir", remote.path, "--timeline", trace.path]
                 + arguments,
             environment: ["TANDEM_BINARY": try Package.binary()], timeout: 180)
         XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
@@ -70,6 +72,20 @@ final class MultiHostTests: XCTestCase {
             let distance = SafeTensorsFile.relativeDistance(
                 try runs.checkpointFile(local, step: 20, network), try runs.checkpointFile(remote, step: 20, network))
             XCTAssertLessThanOrEqual(distance, 1e-6, network)
+        }
+        // Every rank issued critic buckets before its backward pass ended.
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: trace)) as? [String: Any]
+        let spans = try XCTUnwrap(object?["traceEvents"] as? [[String: Any]]).filter { $0["ph"] as? String == "X" }
+        for rank in 0..<2 {
+            let own = spans.filter { $0["pid"] as? Int == rank }
+            let backwards = own.filter { $0["name"] as? String == "backward critic" }.compactMap { span -> ClosedRange<Double>? in
+                guard let start = span["ts"] as? Double, let duration = span["dur"] as? Double else { return nil }
+                return start...(start + duration)
+            }
+            let issues = own.filter { ($0["name"] as? String)?.hasPrefix("issue critic bucket") == true }.compactMap { $0["ts"] as? Double }
+            let during = issues.filter { time in backwards.contains { $0.contains(time) && time < $0.upperBound } }
+            XCTAssertFalse(backwards.isEmpty, "rank \(rank): no backward spans")
+            XCTAssertGreaterThan(during.count, issues.count / 2, "rank \(rank): \(during.count) of \(issues.count) critic buckets issued during the backward pass")
         }
     }
 }

@@ -12,7 +12,7 @@ final class OverlapTests: XCTestCase {
         // Buckets of 16 KiB: several per network (the 64-wide critic has about 8,600 parameters).
         let arguments = ["--steps", "6", "--batch-size", "64", "--width", "64", "--log-every", "3", "--sample-every", "0", "--bucket-mb", "0.015625"]
         for split in ["replicated", "sharded"] {
-            let on = try runs.train("on-\(split)", ranks: 3, arguments + ["--update-split", split])
+            let on = try runs.train("on-\(split)", ranks: 3, arguments + ["--update-split", split, "--overlap"])
             let off = try runs.train("off-\(split)", ranks: 3, arguments + ["--update-split", split, "--no-overlap"])
             for network in ["generator", "critic"] {
                 let distance = SafeTensorsFile.relativeDistance(try runs.checkpointFile(on, step: 6, network), try runs.checkpointFile(off, step: 6, network))
@@ -28,7 +28,7 @@ final class OverlapTests: XCTestCase {
         let output = try runs.tandem(
             ranks: 2,
             ["train", "--run-dir", runs.directory("run").path, "--steps", "3", "--batch-size", "64", "--width", "64", "--sample-every", "0",
-             "--bucket-mb", "0.015625", "--timeline", trace.path])
+             "--bucket-mb", "0.015625", "--update-split", "replicated", "--overlap", "--timeline", trace.path])
         XCTAssertEqual(output.status, 0, output.stderr)
         XCTAssertTrue(output.stdout.contains("timeline of 2 ranks written to \(trace.path)"), output.stdout)
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: trace)) as? [String: Any]

@@ -94,6 +94,32 @@ final class OptimizerTests: XCTestCase {
             ])
     }
 
+    /// 40 elements: 32 in 16-lane vectors, 8 in the scalar tail, their values repeating every 8.
+    /// Every element must get the bits its twins get elsewhere (a sharded update puts an element in
+    /// the vector body on one rank count and in the tail on another), and PyTorch's formula
+    /// evaluated in Double to float rounding.
+    func testAdamGivesAnElementTheSameBitsInVectorLanesAndInTheTail() throws {
+        let (p0, g0): ([Float], [Float]) = ([0.5, -1, 2, 0, 1e-3, -0.25, 3, 0.75], [0.1, -0.2, 0, 2, 1e-4, -3, 0.5, 0.05])
+        let values = (0..<40).map { p0[$0 % 8] }
+        let parameter = Tensor(shape: [40], scalars: values).requiringGrad()
+        let adam = try Adam(parameters: [(name: "w", tensor: parameter)], learningRate: 1e-2, betas: (0.5, 0.9), weightDecay: 0.1)
+        var (p, m, v) = (p0.map(Double.init), [Double](repeating: 0, count: 8), [Double](repeating: 0, count: 8))
+        for step in 1...3 {
+            let g = g0.map { $0 * Float(step) }
+            adam.step(gradients: [Tensor(shape: [40], scalars: (0..<40).map { g[$0 % 8] })])
+            for i in 0..<8 {
+                let gi = Double(g[i]) + 0.1 * p[i]
+                m[i] = 0.5 * m[i] + 0.5 * gi
+                v[i] = 0.9 * v[i] + 0.1 * gi * gi
+                let denominator = (v[i] / (1 - pow(0.9, Double(step)))).squareRoot() + 1e-8
+                p[i] -= 1e-2 / (1 - pow(0.5, Double(step))) * m[i] / denominator
+            }
+            let after = parameter.scalars
+            for i in 8..<40 { XCTAssertEqual(after[i].bitPattern, after[i % 8].bitPattern, "element \(i) after step \(step)") }
+            assertClose(Array(after[32..<40]), p.map(Float.init), accuracy: 1e-6, "after step \(step)")
+        }
+    }
+
     func testAdamWDecouplesWeightDecayMatchesPyTorch() throws {
         // Step 1: p·(1 − 0.01·0.1) − 0.01·sign(g): a₀ = 0.5·0.999 − 0.01 = 0.4895.
         try assertSteps(

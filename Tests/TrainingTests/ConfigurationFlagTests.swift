@@ -20,6 +20,12 @@ final class ConfigurationFlagTests: XCTestCase {
         let off = try resolvedValues(yaml: "model: {batch_norm: true}", flags: ["--no-batch-norm"])
         XCTAssertEqual(off["model.batch_norm"], .bool(false))
         XCTAssertEqual(off.origin(of: "model.batch_norm"), "--no-batch-norm")
+        // A switch whose default is null (decided at run time) takes both forms too.
+        XCTAssertEqual(try resolvedValues(flags: [])["run.overlap"], .null)
+        XCTAssertEqual(try resolvedValues(flags: ["--overlap"])["run.overlap"], .bool(true))
+        XCTAssertEqual(try resolvedValues(flags: ["--no-overlap"])["run.overlap"], .bool(false))
+        XCTAssertEqual(try resolvedValues(flags: [])["run.update_split"], .null)
+        XCTAssertEqual(try resolvedValues(flags: ["--update-split", "sharded"])["run.update_split"], .string("sharded"))
         let explicit = try resolvedValues(flags: ["--spectral-norm=false", "--batch-norm=yes"])
         XCTAssertEqual(explicit["model.spectral_norm"], .bool(false))
         XCTAssertEqual(explicit["model.batch_norm"], .bool(true))

@@ -64,6 +64,29 @@ final class GradientSumTests: XCTestCase {
         }
     }
 
+    /// Rank order matters in float32: (1e8 + −1e8) + 1 is 1, while adding 1 to either large
+    /// term first loses it (the spacing of floats near 1e8 is 8). Every element of every
+    /// bucket, vector lanes and tail, whichever rank owns it, must come out 1.
+    func testGradientsAreAddedInRankOrder() throws {
+        let shapes: [[Int]] = [[37], [5]]
+        let terms: [Float] = [1e8, -1e8, 1]
+        for split in UpdateSplit.allCases {
+            for bucketBytes in [16, 1 << 20] {
+                let results = try ThreadGroup.run(ranks: 3) { comm -> (share: Range<Int>, values: [Float]) in
+                    let network = try parameterNetwork(shapes, comm: comm)
+                    let updater = try makeUpdater(comm, CommunicationSettings(bucketBytes: bucketBytes, split: split))
+                    let gradients = shapes.map { Tensor(repeating: terms[comm.rank], shape: $0) }
+                    try updater.sumGradients(of: linearLoss(network.parameters.named, gradients: gradients, order: [0, 1]), networks: [network])
+                    return (network.synchronizer.ownShare, network.parameters.gradients.scalars)
+                }
+                for (rank, result) in results.enumerated() {
+                    let range = split == .replicated ? 0..<42 : result.share
+                    XCTAssertEqual(Array(result.values[range]), Array(repeating: 1, count: range.count), "\(split), \(bucketBytes) B buckets, rank \(rank)")
+                }
+            }
+        }
+    }
+
     func testUnusedParametersSumToZeroAndASecondRoundReplacesTheFirst() throws {
         let expected = Self.expectedFlatSum(ranks: 3, round: 1)
         XCTAssertEqual(Array(expected[18..<24]), [0, 20.5, 20.75, 21, 21.25, 21.5])
@@ -117,6 +140,21 @@ final class GradientSumTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// What the configuration leaves open: on one host no overlap and the sharded split,
+    /// across hosts overlap and the replicated split; what it sets stays.
+    func testOverlapAndSplitLeftOpenFollowWhereTheRanksRun() throws {
+        let open = CommunicationRequest(bucketBytes: 64, compression: .bf16)
+        XCTAssertEqual(open.settings(ranksShareOneHost: true), CommunicationSettings(overlap: false, bucketBytes: 64, compression: .bf16, split: .sharded))
+        XCTAssertEqual(open.settings(ranksShareOneHost: false), CommunicationSettings(overlap: true, bucketBytes: 64, compression: .bf16, split: .replicated))
+        for oneHost in [true, false] {
+            XCTAssertEqual(CommunicationRequest(overlap: true, split: .replicated).settings(ranksShareOneHost: oneHost), CommunicationSettings(overlap: true, split: .replicated))
+            XCTAssertEqual(CommunicationRequest(overlap: false, split: .sharded).settings(ranksShareOneHost: oneHost), CommunicationSettings(overlap: false, split: .sharded))
+        }
+        // Thread ranks share one host.
+        let decided = try ThreadGroup.run(ranks: 2) { comm in open.settings(for: comm) }
+        XCTAssertEqual(decided, Array(repeating: open.settings(ranksShareOneHost: true), count: 2))
     }
 
     func testANonFiniteGradientOnOneRankIsReportedOnEveryRankNamingTheParameter() throws {

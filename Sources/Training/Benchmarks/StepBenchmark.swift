@@ -43,7 +43,7 @@ public struct StepBenchmark: Sendable {
         /// CPU time of each rank's gradient stream thread over the timed iterations, as a
         /// share of their wall time, averaged over the ranks.
         public let streamCPUShare: Double
-        /// How the gradients were summed.
+        /// How the gradients were summed (as decided for these ranks).
         public let communication: CommunicationSettings
         /// Seconds rank 0 spent in the losses' collectives (gathers and sums, forward and backward).
         public let lossCollectiveSeconds: Double
@@ -134,7 +134,7 @@ public struct StepBenchmark: Sendable {
             iterations: iterations, seconds: try comm.allreduce(seconds, .max),
             peakResidentMiB: Double(usage.ru_maxrss) / 1024, gemmFlops: flops,
             exposedCommunicationShare: try comm.allreduce(exposed, .mean), streamCPUShare: try comm.allreduce(streamShare, .mean),
-            communication: config.communication, lossCollectiveSeconds: trainer.collectives.clock.seconds - lossesBefore, cpuSeconds: cpu)
+            communication: trainer.updater.settings, lossCollectiveSeconds: trainer.collectives.clock.seconds - lossesBefore, cpuSeconds: cpu)
     }
 
     /// User and system CPU seconds of this process so far.

@@ -23,6 +23,11 @@ struct ConfigReader {
         return b
     }
 
+    func optionalBool(_ path: String) throws -> Bool? {
+        if case .null = values[path] { return nil }
+        return try bool(path)
+    }
+
     func int(_ path: String, atLeast minimum: Int) throws -> Int {
         guard case .int(let v) = values[path] else { throw invalid(path, "expected a whole number") }
         guard v >= minimum else { throw invalid(path, "must be at least \(minimum), got \(v)") }
@@ -52,6 +57,11 @@ struct ConfigReader {
     func choice<T: RawRepresentable>(_ path: String) throws -> T where T.RawValue == String {
         guard let value = T(rawValue: try string(path)) else { throw invalid(path, "unknown choice '\(try string(path))'") }
         return value
+    }
+
+    func optionalChoice<T: RawRepresentable>(_ path: String) throws -> T? where T.RawValue == String {
+        if case .null = values[path] { return nil }
+        return try choice(path) as T
     }
 
     func optimizer(_ prefix: String) throws -> TrainingConfiguration.OptimizerSettings {

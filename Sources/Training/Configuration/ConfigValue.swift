@@ -39,6 +39,14 @@ public indirect enum ConfigType: Sendable {
     /// The inner type, or null.
     case optional(ConfigType)
 
+    /// Whether `--flag` sets the key to true and `--no-flag` to false (a flag with no value).
+    var isSwitch: Bool {
+        switch self {
+        case .bool, .optional(.bool): return true
+        default: return false
+        }
+    }
+
     /// One of the raw values of a closed set of choices.
     static func choice<T: CaseIterable & RawRepresentable>(of type: T.Type) -> ConfigType where T.RawValue == String {
         .choice(T.allCases.map(\.rawValue))

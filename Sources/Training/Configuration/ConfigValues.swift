@@ -94,7 +94,7 @@ public struct ConfigValues: Sendable {
                 i += 1
                 continue
             }
-            if name.hasPrefix("no-"), let key = ConfigSchema.byFlag[String(name.dropFirst(3))], case .bool = key.type, inlineValue == nil {
+            if name.hasPrefix("no-"), let key = ConfigSchema.byFlag[String(name.dropFirst(3))], key.type.isSwitch, inlineValue == nil {
                 try assign(key, false, origin: "--" + name)
                 i += 1
                 continue
@@ -103,7 +103,7 @@ public struct ConfigValues: Sendable {
                 let suggestion = ConfigSchema.keys.map(\.flag).min { editDistance($0, name) < editDistance($1, name) }
                 throw ConfigError.unknownFlag(flag: "--" + name, suggestion: suggestion.flatMap { editDistance($0, name) <= 3 ? $0 : nil })
             }
-            if case .bool = key.type, inlineValue == nil {
+            if key.type.isSwitch, inlineValue == nil {
                 try assign(key, true, origin: "--" + name)
                 i += 1
                 continue

@@ -90,7 +90,7 @@ public struct TrainingConfiguration: Sendable {
     public let skipNonFinite: Int
     public let watchdogTimeout: Double
     /// How gradients are summed across ranks (overlap, buckets, compression, split).
-    public let communication: CommunicationSettings
+    public let communication: CommunicationRequest
     /// Where the run's Chrome trace goes (nil: none is recorded).
     public let timeline: String?
     public let evaluation: EvaluationSettings
@@ -140,9 +140,9 @@ public struct TrainingConfiguration: Sendable {
         evalEvery = try reader.int("log.eval_every", atLeast: 0)
         skipNonFinite = try reader.int("run.skip_nonfinite", atLeast: 0)
         watchdogTimeout = Double(try reader.float("run.watchdog_timeout", atLeast: 0))
-        communication = CommunicationSettings(
-            overlap: try reader.bool("run.overlap"), bucketBytes: Int(Double(try reader.float("run.bucket_mb", positive: true)) * 1_048_576),
-            compression: try reader.choice("run.grad_compression"), split: try reader.choice("run.update_split"))
+        communication = CommunicationRequest(
+            overlap: try reader.optionalBool("run.overlap"), bucketBytes: Int(Double(try reader.float("run.bucket_mb", positive: true)) * 1_048_576),
+            compression: try reader.choice("run.grad_compression"), split: try reader.optionalChoice("run.update_split"))
         timeline = try reader.optionalString("log.timeline")
         evaluation = EvaluationSettings(
             samples: try reader.int("eval.samples", atLeast: 2), classifier: try reader.optionalString("eval.classifier"), seed: seed)

@@ -1,12 +1,18 @@
+import Autograd
 import MPI
 
 /// The sum across ranks of one bucket of a network's flat gradient, run on the
-/// gradient stream. Uncompressed, a reduce-scatter leaves each rank the float32 sum
-/// of its part. Compressed, every rank rounds its bucket to 16 bits and an
-/// all-to-all hands each rank every rank's 16-bit copy of its part, which it widens
-/// and adds in rank order in float32. With the replicated split an allgather then
+/// gradient stream. An all-to-all hands each rank every rank's copy of its part of
+/// the bucket (16-bit when compressed: each rank rounds its bucket first), which it
+/// adds in rank order in float32, so the sum is the same whichever rank owns the part
+/// and however many ranks there are. With the replicated split an allgather then
 /// gives every rank every part (16-bit when compressed; every rank, the part's owner
 /// included, uses the rounded sum, so all ranks hold bitwise the same gradient).
+///
+/// The exchange is an all-to-all rather than MPI's reduce-scatter: OpenMPI's
+/// non-blocking reduce-scatter reduces the whole bucket at one rank and scatters the
+/// sum, which took 1.6 to 2.1 times as long on two ranks of one host and moves twice
+/// the data over a link (`bench/exchange.c`, BENCHMARKS.md).
 struct BucketReduction {
     let bucket: BucketPlan.Bucket
     /// The network's flat gradient buffer (stable for the network's lifetime).
@@ -26,14 +32,24 @@ struct BucketReduction {
 
     private func reduce(_ whole: UnsafeMutableBufferPointer<Float>, on stream: GradientStream) throws {
         let (comm, counts, own) = (stream.comm, bucket.parts.map(\.count), bucket.parts[stream.comm.rank])
-        let received = scratch.floats(own.count)
+        let received = scratch.floats(own.count * comm.size)
         try stream.timeline.span("reduce-scatter", track: .stream) {
-            try stream.complete(comm.ireduceScatter(UnsafeBufferPointer(whole), into: received, counts: counts, .sum))
+            let receiveCounts = Array(repeating: own.count, count: comm.size)
+            try stream.complete(comm.ialltoallv(UnsafeBufferPointer(whole), sendCounts: counts, into: received, receiveCounts: receiveCounts))
         }
-        if own.count > 0 { (gradients + own.lowerBound).update(from: received.baseAddress!, count: own.count) }
+        Self.sumInRankOrder(received.baseAddress!, parts: comm.size, count: own.count, into: gradients + own.lowerBound)
         guard split == .replicated else { return }
         try stream.timeline.span("allgather", track: .stream) {
             try stream.complete(comm.iallgather(inPlace: whole, counts: counts))
+        }
+    }
+
+    /// `destination[i] = Σ over parts p of source[p·count + i]`, added in part order.
+    static func sumInRankOrder(_ source: UnsafePointer<Float>, parts: Int, count: Int, into destination: UnsafeMutablePointer<Float>) {
+        guard parts > 1 else { destination.update(from: source, count: count); return }
+        VectorLoop.apply(count, source, source + count, into: destination, +, +)
+        for part in 2..<parts {
+            VectorLoop.apply(count, destination, source + part * count, into: destination, +, +)
         }
     }
 

@@ -9,7 +9,9 @@ public enum UpdateSplit: String, CaseIterable, Sendable {
     case sharded
 }
 
-/// How gradients are summed across ranks (the `run.*` communication keys).
+/// How gradients are summed across ranks in a run: the `run.*` communication keys
+/// with whatever the configuration left open decided for the ranks it runs on
+/// (`CommunicationRequest`).
 public struct CommunicationSettings: Sendable, Equatable {
     /// Start each bucket's reduction as soon as its gradients are final, while the
     /// backward pass continues; otherwise the same buckets start after the pass.

@@ -64,7 +64,7 @@ public final class Trainer {
             return try build?(setup) ?? config.method.make(setup)
         }
         updater = try NetworkUpdater(
-            comm: comm, settings: config.communication, timeline: config.timeline == nil ? .disabled : try Timeline.recording(comm: comm),
+            comm: comm, settings: config.communication.settings(for: comm), timeline: config.timeline == nil ? .disabled : try Timeline.recording(comm: comm),
             skipLimit: config.skipNonFinite, debugChecks: options.debugChecks, say: say)
         evaluator = config.evalEvery > 0
             ? try comm.agree { try Evaluator(comm: comm, dataset: dataset, settings: config.evaluation) }
